@@ -1,0 +1,42 @@
+import { Command, CommanderError } from 'commander';
+import { SessionjarError, isSessionjarError } from '../core/errors.js';
+import { exitCodeFor } from '../core/exit-codes.js';
+import { VERSION } from '../core/version.js';
+import { printError } from './output.js';
+import { makeListCommand } from './commands/list.js';
+
+/**
+ * Builds the command tree. Each command lives in commands/<name>.ts and loads its heavy modules
+ * (converters, Playwright) inside its action, so `sessionjar request` starts fast.
+ */
+export function makeProgram(): Command {
+  const program = new Command('sessionjar')
+    .description('Record a browser login once, replay it over plain HTTP, refresh it when it expires.')
+    .version(VERSION)
+    .option('--dir <path>', 'folder of session files (default: $SESSIONJAR_DIR or ./recordings)')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureHelp({ showGlobalOptions: true })
+    .exitOverride();
+  const commands = [makeListCommand()];
+  for (const command of commands) program.addCommand(command.exitOverride());
+  return program;
+}
+
+/** Runs the CLI and returns the exit status; never throws. */
+export async function run(argv: string[]): Promise<number> {
+  const json = argv.includes('--json');
+  try {
+    await makeProgram().parseAsync(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version land here with exit code 0; usage errors are already printed.
+      return error.exitCode === 0 ? 0 : exitCodeFor('USAGE');
+    }
+    const reported = isSessionjarError(error)
+      ? error
+      : new SessionjarError('INTERNAL', `unexpected error: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+    printError(reported, json);
+    return exitCodeFor(reported.code);
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * The one redaction layer. Every output path (inspect, request -v, errors, logs, --json) shows a
+ * secret through these functions, so a cookie value or token never reaches a terminal or a log
+ * unless the user asked for it with --reveal.
+ */
+
+/** Headers whose values are credentials wherever they appear. */
+const SECRET_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-csrf-token',
+  'x-xsrf-token',
+  'x-api-key',
+  'api-key',
+  'x-auth-token',
+  'x-access-token',
+]);
+
+export function isSecretHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return SECRET_HEADERS.has(lower) || /(token|secret|api[-_]?key|session|auth)/.test(lower);
+}
+
+export interface RedactHint {
+  /** Unix seconds; shown so a redacted value still tells when it stops working. */
+  expires?: number | null;
+}
+
+/** `[redacted 32 chars]`, or `[redacted 32 chars, expires 2026-11-25T10:00:00Z]`. */
+export function redact(value: string, hint: RedactHint = {}): string {
+  const parts = [`${value.length} chars`];
+  if (hint.expires != null) parts.push(`expires ${new Date(hint.expires * 1000).toISOString()}`);
+  return `[redacted ${parts.join(', ')}]`;
+}
+
+export function showValue(value: string, reveal: boolean, hint: RedactHint = {}): string {
+  return reveal ? value : redact(value, hint);
+}
+
+/** A header value as it may be printed: the scheme of an Authorization stays visible. */
+export function redactHeader(name: string, value: string, reveal = false): string {
+  if (reveal || !isSecretHeader(name)) return value;
+  const lower = name.toLowerCase();
+  if (lower === 'cookie') {
+    return value
+      .split(/;\s*/)
+      .map((pair) => {
+        const eq = pair.indexOf('=');
+        return eq < 0 ? pair : `${pair.slice(0, eq)}=${redact(pair.slice(eq + 1))}`;
+      })
+      .join('; ');
+  }
+  if (lower === 'set-cookie') {
+    const semi = value.indexOf(';');
+    const first = semi < 0 ? value : value.slice(0, semi);
+    const eq = first.indexOf('=');
+    const rest = semi < 0 ? '' : value.slice(semi);
+    return eq < 0 ? value : `${first.slice(0, eq)}=${redact(first.slice(eq + 1))}${rest}`;
+  }
+  const space = value.indexOf(' ');
+  if ((lower === 'authorization' || lower === 'proxy-authorization') && space > 0) {
+    return `${value.slice(0, space)} ${redact(value.slice(space + 1))}`;
+  }
+  return redact(value);
+}
+
+/**
+ * Replaces every occurrence of the given secret strings in free text (error messages, causes, stack
+ * traces). Short strings are skipped: redacting "1" would garble every message.
+ */
+export function scrubSecrets(text: string, secrets: Iterable<string>): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret.length < 4) continue;
+    out = out.split(secret).join(redact(secret));
+  }
+  return out;
+}

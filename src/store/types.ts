@@ -1,0 +1,39 @@
+import type { Session } from '../session/schema/index.js';
+
+export interface SessionEntry {
+  /** The name a user types (`github`). */
+  name: string;
+  /** Where it lives, for messages (`recordings/github.json`); the store's own id for non-file stores. */
+  location: string;
+  /** The session, when it loaded; absent with `error` when it did not. */
+  session?: Session;
+  error?: Error;
+}
+
+/**
+ * Where session files live. Every implementation passes test/store/contract.ts. A `ref` is a
+ * session name (`github`) or, for the file store, a path (`./x.json`, `/tmp/s.json`).
+ */
+export interface SessionStore {
+  /** Throws SESSION_NOT_FOUND, SESSION_INVALID, SESSION_TOO_NEW, UNSAFE_PATH; never writes. */
+  load(ref: string): Promise<Session>;
+  /** Atomic: a reader sees the old or the new file, never a part. */
+  save(ref: string, session: Session): Promise<void>;
+  list(): Promise<SessionEntry[]>;
+  /** false when there was nothing to delete. */
+  delete(ref: string): Promise<boolean>;
+  exists(ref: string): Promise<boolean>;
+  /**
+   * Read–modify–write under a cross-process lock: `fn` gets the session as it is on disk now and
+   * returns the new one. Concurrent updates from any process serialise; none is lost.
+   */
+  update(ref: string, fn: (current: Session) => Session | Promise<Session>): Promise<Session>;
+  /**
+   * Runs `fn` holding the lock named `scope` for this session (e.g. "refresh"), across processes,
+   * with stale-lock recovery. Independent of the lock `update` takes, so a long re-login does not
+   * block cookie write-back.
+   */
+  withLock<T>(ref: string, scope: string, fn: () => Promise<T>): Promise<T>;
+  /** A human-readable location for `ref` (`recordings/github.json`). */
+  locate(ref: string): string;
+}
