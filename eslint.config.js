@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'recordings/', 'test-results/', 'playwright-report/', 'docs/*.json'] },
+  { ignores: ['dist/', 'dist.*/', 'node_modules/', 'recordings/', 'test-results/', 'playwright-report/', 'docs/*.json'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,4 +1,5 @@
 import type { SessionjarError } from '../core/errors.js';
+import { scrubRegistered } from '../core/redact.js';
 
 /** Results go to stdout; progress, warnings and errors to stderr. */
 export function printJson(value: unknown): void {
@@ -10,16 +11,30 @@ export function printLine(line = ''): void {
 }
 
 export function warn(message: string): void {
-  process.stderr.write(`sessionjar: warning: ${message}\n`);
+  process.stderr.write(scrubRegistered(`sessionjar: warning: ${message}\n`));
 }
 
+/**
+ * Errors and their causes carry text sessionjar did not write (a server's answer, a library's
+ * message): every secret value of the sessions this process loaded is scrubbed from it.
+ */
 export function printError(error: SessionjarError, json: boolean): void {
   if (json) {
-    process.stderr.write(`${JSON.stringify({ error: { code: error.code, message: error.message, ...error.details } })}\n`);
+    const payload = { error: { code: error.code, message: scrubRegistered(error.message), ...error.details } };
+    process.stderr.write(`${scrubRegistered(JSON.stringify(payload))}\n`);
     return;
   }
-  process.stderr.write(`sessionjar: error [${error.code}]: ${error.message}\n`);
-  if (process.env.SESSIONJAR_DEBUG && error.cause instanceof Error) {
-    process.stderr.write(`caused by: ${error.cause.stack ?? error.cause.message}\n`);
+  process.stderr.write(scrubRegistered(`sessionjar: error [${error.code}]: ${error.message}\n`));
+  if (process.env.SESSIONJAR_DEBUG) process.stderr.write(scrubRegistered(causeChain(error)));
+}
+
+/** For SESSIONJAR_DEBUG: the error's stack, then each cause's, a few levels deep. */
+function causeChain(error: Error): string {
+  const lines = [error.stack ?? error.message];
+  let cause: unknown = error.cause;
+  for (let depth = 0; cause !== undefined && depth < 5; depth++) {
+    lines.push(`caused by: ${cause instanceof Error ? (cause.stack ?? cause.message) : String(cause)}`);
+    cause = cause instanceof Error ? cause.cause : undefined;
   }
+  return `${lines.join('\n')}\n`;
 }

@@ -2,8 +2,21 @@ import { Command, CommanderError } from 'commander';
 import { SessionjarError, isSessionjarError } from '../core/errors.js';
 import { exitCodeFor } from '../core/exit-codes.js';
 import { VERSION } from '../core/version.js';
+import { isRequestCommand } from './argv.js';
 import { printError } from './output.js';
 import { makeListCommand } from './commands/list.js';
+import { makeImportCommand } from './commands/import.js';
+import { makeExportCommand } from './commands/export.js';
+import { makeInspectCommand } from './commands/inspect.js';
+import { makeSchemaCommand } from './commands/schema.js';
+import { makeRmCommand } from './commands/rm.js';
+import { makeDoctorCommand } from './commands/doctor.js';
+import { makeRequestCommand } from './commands/request.js';
+import { makeRecordCommand } from './commands/record.js';
+import { makeOpenCommand } from './commands/open.js';
+import { makeStatusCommand } from './commands/status.js';
+import { makeRefreshCommand } from './commands/refresh.js';
+import { makeDemoCommand } from './commands/demo.js';
 
 /**
  * Builds the command tree. Each command lives in commands/<name>.ts and loads its heavy modules
@@ -17,14 +30,14 @@ export function makeProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ showGlobalOptions: true })
     .exitOverride();
-  const commands = [makeListCommand()];
+  const commands = [makeListCommand(), makeRmCommand(), makeDoctorCommand(), makeRequestCommand(), makeRecordCommand(), makeOpenCommand(), makeStatusCommand(), makeRefreshCommand(), makeDemoCommand(), makeImportCommand(), makeExportCommand(), makeInspectCommand(), makeSchemaCommand()];
   for (const command of commands) program.addCommand(command.exitOverride());
   return program;
 }
 
 /** Runs the CLI and returns the exit status; never throws. */
 export async function run(argv: string[]): Promise<number> {
-  const json = argv.includes('--json');
+  const json = argv.includes('--json') && !isRequestCommand(argv);
   try {
     await makeProgram().parseAsync(argv);
     return Number(process.exitCode ?? 0);

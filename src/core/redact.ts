@@ -68,13 +68,30 @@ export function redactHeader(name: string, value: string, reveal = false): strin
 
 /**
  * Replaces every occurrence of the given secret strings in free text (error messages, causes, stack
- * traces). Short strings are skipped: redacting "1" would garble every message.
+ * traces). Short strings are skipped: redacting "1" would garble every message. Longest first, so a
+ * secret that contains another is replaced whole.
  */
 export function scrubSecrets(text: string, secrets: Iterable<string>): string {
   let out = text;
-  for (const secret of secrets) {
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
     if (secret.length < 4) continue;
     out = out.split(secret).join(redact(secret));
   }
   return out;
+}
+
+/**
+ * Secret values this process has seen (the store registers those of every session it loads), so
+ * text that did not come through redact() (an error from a server, a cause's stack) is scrubbed
+ * before it is printed. Values only: never cleared, bounded by what the process loads.
+ */
+const registry = new Set<string>();
+
+export function registerSecrets(values: Iterable<string>): void {
+  for (const value of values) if (value.length >= 4) registry.add(value);
+}
+
+/** `text` with every registered secret replaced by its `[redacted N chars]` form. */
+export function scrubRegistered(text: string): string {
+  return registry.size === 0 ? text : scrubSecrets(text, registry);
 }

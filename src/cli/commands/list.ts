@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { isSessionjarError } from '../../core/errors.js';
+import { sessionExpiry } from '../../session/expiry.js';
 import { storeFor } from '../context.js';
 import { printJson, printLine } from '../output.js';
 
@@ -16,15 +18,15 @@ export function makeListCommand(): Command {
             name: e.name,
             location: e.location,
             ...(e.session
-              ? { cookies: e.session.cookies.length, updatedAt: e.session.updatedAt }
-              : { error: e.error?.message }),
+              ? { cookies: e.session.cookies.length, updatedAt: e.session.updatedAt, state: sessionExpiry(e.session).state }
+              : { error: { code: isSessionjarError(e.error) ? e.error.code : 'INTERNAL', message: e.error?.message } }),
           })),
         );
         return;
       }
       if (entries.length === 0) printLine('no sessions (record one with `sessionjar record <name> --url <login-url>`)');
       for (const e of entries) {
-        printLine(e.session ? `${e.name}\t${e.session.cookies.length} cookies\tupdated ${e.session.updatedAt}` : `${e.name}\tunreadable: ${e.error?.message.split('\n')[0]}`);
+        printLine(e.session ? `${e.name}\t${sessionExpiry(e.session).state}\t${e.session.cookies.length} cookies\tupdated ${e.session.updatedAt}` : `${e.name}\tunreadable: ${e.error?.message.split('\n').slice(0, 3).join(' ')}`);
       }
     });
 }

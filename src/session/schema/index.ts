@@ -57,11 +57,20 @@ export function parseSession(text: string, source: Source): Session {
   } catch (error) {
     throw new SessionjarError(
       'SESSION_INVALID',
-      `${source.file}: not valid JSON (${(error as Error).message}). The file was left unchanged; fix it or re-record the session.`,
-      { cause: error, details: { file: source.file } },
+      `${source.file}: not valid JSON (${withoutExcerpt((error as Error).message)}). The file was left unchanged; fix it or re-record the session.`,
+      // No cause: the SyntaxError's own message quotes the file's text.
+      { details: { file: source.file } },
     );
   }
   return validateSession(raw, source);
+}
+
+/**
+ * V8 quotes the text around a JSON syntax error ("Unexpected token 'x', "…" is not valid JSON"); in a
+ * session file that text is likely a cookie value or token, so only the position-free part is kept.
+ */
+function withoutExcerpt(message: string): string {
+  return message.replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, ' (excerpt withheld: it may hold a secret)');
 }
 
 export function validateSession(raw: unknown, source: Source): Session {
@@ -72,7 +81,7 @@ export function validateSession(raw: unknown, source: Source): Session {
   if (isEncryptedEnvelope(doc)) {
     throw new SessionjarError(
       'ENCRYPTION_ERROR',
-      `${source.file}: this session file is encrypted; this build of sessionjar cannot decrypt it. Upgrade sessionjar.`,
+      `${source.file}: this session file is encrypted; load it through sessionjar's store (which asks for SESSIONJAR_PASSPHRASE or SESSIONJAR_KEY_FILE) or decrypt it with \`sessionjar decrypt\`.`,
       { details: { file: source.file } },
     );
   }

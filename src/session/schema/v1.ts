@@ -136,6 +136,29 @@ export const LoginSchema = z.strictObject({
   probe: ProbeSchema.optional(),
   loggedOut: LoggedOutSchema.optional(),
   env: z.array(z.string()).default([]).describe('Names (never values) of the environment variables the login uses.'),
+  tokenEndpoint: z.url().optional().describe('OAuth token endpoint declared by the recipe or --token-endpoint (the page did not call it while logging in).'),
+});
+
+/** A JWT seen while recording, with where it lives now and its `exp` (null: none or unreadable). */
+export const JwtInfoSchema = z.strictObject({
+  from: z.union([
+    StateRefSchema,
+    z.strictObject({ header: z.string().min(1), origin: OriginSchema }).describe('A recorded per-origin header.'),
+  ]),
+  exp: z.number().nullable().describe('Unix time in seconds from the payload\'s `exp`.'),
+});
+
+/** An OAuth-style token endpoint the page used, and where the tokens it returned are kept. */
+export const OAuthSchema = z.strictObject({
+  tokenEndpoint: z.url(),
+  refreshToken: StateRefSchema,
+  accessToken: StateRefSchema.optional().describe('Absent when the page keeps the access token only in memory.'),
+  clientId: z.string().optional(),
+});
+
+export const TokensSchema = z.strictObject({
+  jwts: z.array(JwtInfoSchema).default([]),
+  oauth: OAuthSchema.optional(),
 });
 
 export const SessionV1Schema = z.strictObject({
@@ -148,6 +171,7 @@ export const SessionV1Schema = z.strictObject({
   origins: z.array(OriginStateSchema).default([]),
   headers: HeadersSchema.default({ default: {}, origins: {}, rules: [] }),
   login: LoginSchema.optional(),
+  tokens: TokensSchema.optional().describe('Tokens found while recording: JWTs with their expiry, an OAuth refresh token.'),
 });
 
 export type SessionV1 = z.infer<typeof SessionV1Schema>;
@@ -159,3 +183,6 @@ export type Login = z.infer<typeof LoginSchema>;
 export type Probe = z.infer<typeof ProbeSchema>;
 export type LoggedOut = z.infer<typeof LoggedOutSchema>;
 export type IndexedDBDatabase = z.infer<typeof IndexedDBDatabaseSchema>;
+export type JwtInfo = z.infer<typeof JwtInfoSchema>;
+export type OAuth = z.infer<typeof OAuthSchema>;
+export type Tokens = z.infer<typeof TokensSchema>;

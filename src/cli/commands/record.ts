@@ -1,0 +1,127 @@
+import { Command } from 'commander';
+import { SessionjarError } from '../../core/errors.js';
+import type { RecordOptions } from '../../record/record.js';
+import { storeFor } from '../context.js';
+import { printJson, printLine } from '../output.js';
+
+interface RawOptions {
+  url?: string;
+  recipe?: string;
+  untilUrl?: string;
+  untilCookie?: string;
+  untilSelector?: string;
+  untilRequest?: string;
+  tokenEndpoint?: string;
+  probe?: string;
+  headed?: boolean;
+  timeout?: string;
+  browserPath?: string;
+  debug?: boolean;
+  json?: boolean;
+  force?: boolean;
+}
+
+/** Parses the command line into recordSession's options (without store, env and callbacks). */
+export function recordOptionsFrom(name: string, raw: RawOptions): RecordOptions {
+  let timeoutMs: number | undefined;
+  if (raw.timeout !== undefined) {
+    const seconds = Number(raw.timeout);
+    if (!Number.isFinite(seconds) || seconds <= 0) throw new SessionjarError('USAGE', `--timeout: "${raw.timeout}" is not a positive number of seconds.`);
+    timeoutMs = Math.round(seconds * 1000);
+  }
+  const until = {
+    ...(raw.untilUrl ? { url: raw.untilUrl } : {}),
+    ...(raw.untilCookie ? { cookie: raw.untilCookie } : {}),
+    ...(raw.untilSelector ? { selector: raw.untilSelector } : {}),
+    ...(raw.untilRequest ? { request: raw.untilRequest } : {}),
+  };
+  let probe: RecordOptions['probe'];
+  if (raw.probe) {
+    try {
+      probe = { url: new URL(raw.probe).href, method: 'GET', expect: {} };
+    } catch {
+      throw new SessionjarError('USAGE', `--probe: "${raw.probe}" is not an absolute URL.`);
+    }
+  }
+  return {
+    name,
+    url: raw.url ?? '',
+    ...(raw.recipe ? { recipe: raw.recipe } : {}),
+    ...(Object.keys(until).length > 0 ? { until } : {}),
+    ...(raw.tokenEndpoint ? { tokenEndpoint: raw.tokenEndpoint } : {}),
+    ...(probe ? { probe } : {}),
+    ...(raw.headed ? { headed: true } : {}),
+    ...(timeoutMs ? { timeoutMs } : {}),
+    ...(raw.browserPath ? { browserPath: raw.browserPath } : {}),
+    debug: Boolean(raw.debug),
+    force: Boolean(raw.force),
+  };
+}
+
+/** A status line that rewrites itself on a terminal and prints sparingly into a log. */
+function statusWriter(): (line: string) => void {
+  const tty = process.stderr.isTTY === true;
+  let lastKind = '';
+  let lastAt = 0;
+  return (line) => {
+    if (tty) {
+      process.stderr.write(`\r\x1b[K${line}`);
+      return;
+    }
+    const kind = line.replace(/\(\d+s, gives up in \d+s\)/, '');
+    if (kind === lastKind && Date.now() - lastAt < 10_000) return;
+    lastKind = kind;
+    lastAt = Date.now();
+    process.stderr.write(`${line}\n`);
+  };
+}
+
+export function makeRecordCommand(): Command {
+  return new Command('record')
+    .description('Record a browser login into a session file: by hand in a browser window, or by recipe')
+    .argument('<name>', 'session name (recordings/<name>.json), or a path ending in .json')
+    .option('--url <login-url>', 'page the login starts at (optional when the recipe has "url")')
+    .option('--recipe <file>', 'log in by recipe: JSON/YAML steps or a .mjs script (headless unless --headed)')
+    .option('--until-url <pattern>', 'done when a page URL matches this glob (**/dashboard*) or /regex/')
+    .option('--until-cookie <name>', 'done when a cookie of this name exists')
+    .option('--until-selector <css>', 'done when this selector matches in a page')
+    .option('--until-request <pattern>', 'done when the page sends a request with credentials (Authorization or Cookie) to a matching URL')
+    .option('--token-endpoint <url>', 'OAuth token endpoint for later refresh, when the page does not call it while logging in')
+    .option('--probe <url>', 'URL that answers 2xx only when logged in; stored for status and refresh')
+    .option('--headed', 'show the browser while a recipe runs')
+    .option('--timeout <seconds>', 'give up after this long (default 300 by hand, 60 by recipe)')
+    .option('--browser-path <file>', 'Chrome/Chromium executable to use (or SESSIONJAR_BROWSER)')
+    .option('--debug', 'on failure, save a screenshot of the page and print its path')
+    .option('--json', 'print the summary as JSON')
+    .option('--force', 'record over an existing session of that name')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'By hand (a browser window opens; log in, MFA included):',
+        '  sessionjar record github --url https://github.com/login --until-cookie user_session',
+        '  sessionjar record app --url https://app.example/login --until-url "**/dashboard**"',
+        'By recipe (headless; values from the environment, see docs/recipes.md):',
+        '  DEMO_USER=me DEMO_PASSWORD=... sessionjar record demo --url http://127.0.0.1:8080/login --recipe login.json',
+        'Without a display: use --recipe, or xvfb-run -a sessionjar record ...',
+        '',
+        'Examples:',
+        '  sessionjar record github --url https://github.com/login --until-cookie user_session',
+        '  sessionjar record shop --url https://shop.example/login --recipe recipes/shop.yaml --json',
+      ].join('\n'),
+    )
+    .action(async (name: string, raw: RawOptions, command: Command) => {
+      const options = recordOptionsFrom(name, raw);
+      const { recordSession } = await import('../../record/record.js');
+      const { formatSummary } = await import('../../record/summary.js');
+      const store = storeFor(command);
+      let result: Awaited<ReturnType<typeof recordSession>>;
+      try {
+        result = await recordSession({ ...options, store, onStatus: statusWriter() });
+      } finally {
+        if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+      }
+      if (raw.json) printJson(result.summary);
+      else printLine(formatSummary(result.summary));
+    });
+}

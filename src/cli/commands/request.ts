@@ -1,0 +1,275 @@
+import { Command } from 'commander';
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { STATUS_CODES } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import type { Readable, Writable } from 'node:stream';
+import { SessionjarError } from '../../core/errors.js';
+import { redactHeader } from '../../core/redact.js';
+import type { ClientOptions, ReplayEvent } from '../../replay/options.js';
+import type { SessionStore } from '../../store/types.js';
+import { storeFor } from '../context.js';
+
+/** What `sessionjar request` was asked to do, parsed and checked. */
+export interface RequestCliOptions {
+  /** Session name or path of a session file. */
+  session: string;
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: Buffer;
+  /** Status line and headers before the body. */
+  include: boolean;
+  /** Write the body (and with `include`, the head) to this file instead of stdout. */
+  output?: string;
+  /** curl's -f: on HTTP ≥ 400 print no body and fail with HTTP_ERROR (exit 22). */
+  fail: boolean;
+  verbose: boolean;
+  /** Show secret header values in `-v` and `-i` output. */
+  reveal: boolean;
+  client: ClientOptions;
+}
+
+export interface RequestIo {
+  stdout: Writable;
+  stderr: Writable;
+  stdin: Readable;
+}
+
+interface RawOptions {
+  method?: string;
+  header: string[];
+  data?: string;
+  json?: string;
+  include?: boolean;
+  output?: string;
+  fail?: boolean;
+  http2?: boolean;
+  proxy?: string;
+  trustEnv: boolean;
+  timeout?: string;
+  maxRedirects?: string;
+  readOnly?: boolean;
+  refresh: boolean;
+  verbose?: boolean;
+  reveal?: boolean;
+}
+
+/** Default CLI timeouts, each capped by --timeout: a dead server fails fast, a slow body may take the whole budget. */
+const CONNECT_MS = 10_000;
+const HEADERS_MS = 30_000;
+
+export function makeRequestCommand(): Command {
+  return new Command('request')
+    .alias('req')
+    .description('Send one HTTP request as the recorded user; the body goes to stdout as raw bytes')
+    .argument('<name>', 'session name, or path of a session file')
+    .argument('<url>', 'absolute http(s) URL')
+    .option('-X, --method <method>', 'HTTP method (default GET, POST with -d or --json)')
+    .option('-H, --header <header>', "extra header 'Name: value' (repeatable)", (value: string, list: string[]) => [...list, value], [])
+    .option('-d, --data <data>', 'request body: text, @file, or @- for stdin (Content-Type form-urlencoded unless set)')
+    .option('--json <json>', 'JSON body (text, @file or @-); sets Content-Type and Accept to application/json')
+    .option('-i, --include', 'print the status line and response headers before the body')
+    .option('-o, --output <file>', 'write the body to <file> instead of stdout')
+    .option('--fail', 'on HTTP status ≥ 400 print no body and exit 22 (as curl -f)')
+    .option('--http2', 'use HTTP/2 over TLS when the server offers it')
+    .option('--proxy <url>', 'send through this proxy (wins over HTTP_PROXY/HTTPS_PROXY)')
+    .option('--no-trust-env', 'ignore HTTP_PROXY / HTTPS_PROXY / NO_PROXY')
+    .option('--timeout <seconds>', 'give up after this long, redirects and body included (default 60)')
+    .option('--max-redirects <n>', 'redirects to follow (default 10; 0 returns the redirect itself)')
+    .option('--read-only', 'do not write cookie updates back to the session file')
+    .option('--no-refresh', 'do not log in again when the session turns out expired')
+    .option('-v, --verbose', 'print request and response headers of every hop to stderr, secrets redacted')
+    .option('--reveal', 'show cookie and token values in -v and -i output')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  sessionjar request github https://api.github.com/user',
+        "  sessionjar req shop https://shop.example/api/cart -X POST --json '{\"sku\":\"A1\",\"qty\":2}'",
+        '  sessionjar req intranet https://intranet.example/report.pdf -o report.pdf --fail',
+        '  echo "q=1" | sessionjar req app https://app.example/search -d @- -i -v',
+      ].join('\n'),
+    )
+    .action(async (name: string, url: string, raw: RawOptions, command: Command) => {
+      const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
+      const options = await parseRequestOptions(name, url, raw, io.stdin);
+      await sendRequest(options, storeFor(command), io);
+    });
+}
+
+/** Turns the command line into {@link RequestCliOptions}; every mistake is a USAGE error naming the value. */
+export async function parseRequestOptions(session: string, url: string, raw: RawOptions, stdin: Readable): Promise<RequestCliOptions> {
+  if (!/^https?:\/\//i.test(url)) {
+    throw new SessionjarError('USAGE', `<url>: "${url}" is not an absolute http(s) URL; give one like https://example.com/path.`);
+  }
+  if (raw.data !== undefined && raw.json !== undefined) {
+    throw new SessionjarError('USAGE', '-d/--data and --json both give a body; use one of them.');
+  }
+  const headers = parseHeaders(raw.header);
+  let body: Buffer | undefined;
+  if (raw.data !== undefined) {
+    body = await readBodyArg(raw.data, '-d/--data', stdin);
+    setDefault(headers, 'content-type', 'application/x-www-form-urlencoded');
+  } else if (raw.json !== undefined) {
+    body = await readBodyArg(raw.json, '--json', stdin);
+    try {
+      JSON.parse(body.toString('utf8'));
+    } catch (error) {
+      throw new SessionjarError('USAGE', `--json: not valid JSON (${(error as Error).message}).`);
+    }
+    setDefault(headers, 'content-type', 'application/json');
+    setDefault(headers, 'accept', 'application/json');
+  }
+  const method = (raw.method ?? (body === undefined ? 'GET' : 'POST')).toUpperCase();
+  if (!/^[A-Z0-9!#$%&'*+.^_`|~-]+$/.test(method)) {
+    throw new SessionjarError('USAGE', `-X/--method: "${raw.method}" is not an HTTP method; give one like GET, POST or DELETE.`);
+  }
+  const timeoutMs = raw.timeout === undefined ? undefined : positiveNumber(raw.timeout, '--timeout') * 1000;
+  const maxRedirects = raw.maxRedirects === undefined ? undefined : count(raw.maxRedirects, '--max-redirects');
+  return {
+    session,
+    url,
+    method,
+    headers,
+    ...(body === undefined ? {} : { body }),
+    include: raw.include === true,
+    ...(raw.output === undefined ? {} : { output: raw.output }),
+    fail: raw.fail === true,
+    verbose: raw.verbose === true,
+    reveal: raw.reveal === true,
+    client: {
+      http2: raw.http2 === true,
+      trustEnv: raw.trustEnv,
+      readOnly: raw.readOnly === true,
+      autoRefresh: raw.refresh,
+      ...(raw.proxy === undefined ? {} : { proxy: raw.proxy }),
+      ...(maxRedirects === undefined ? {} : { maxRedirects }),
+      ...(timeoutMs === undefined
+        ? {}
+        : { timeouts: { total: timeoutMs, connect: Math.min(CONNECT_MS, timeoutMs), headers: Math.min(HEADERS_MS, timeoutMs) } }),
+    },
+  };
+}
+
+/**
+ * Sends the request through the session and writes the response: head (with -i) and body to
+ * stdout or the -o file, hops to stderr (with -v). Resolves once the output is written and cookie
+ * updates are saved; throws HTTP_ERROR for --fail on status ≥ 400.
+ */
+export async function sendRequest(options: RequestCliOptions, store: SessionStore, io: RequestIo): Promise<void> {
+  const { openSession } = await import('../../replay/client.js');
+  const onEvent = options.verbose ? (event: ReplayEvent) => io.stderr.write(describeEvent(event, options.reveal)) : undefined;
+  // autoRefresh: the refresher logs in again when the session is stale or answered as logged out.
+  const refresher =
+    options.client.autoRefresh === false
+      ? undefined
+      : (await import('../../refresh/refresher.js')).createRefresher({
+          store,
+          name: options.session,
+          client: options.client,
+          ...(options.verbose ? { onStatus: (line: string) => io.stderr.write(`* refresh: ${line}\n`) } : {}),
+        });
+  const session = await openSession(options.session, { ...options.client, store, ...(onEvent ? { onEvent } : {}), ...(refresher ? { refresher } : {}) });
+  try {
+    const res = await session.request(options.url, {
+      method: options.method,
+      headers: options.headers,
+      ...(options.body === undefined ? {} : { body: options.body }),
+    });
+    if (options.fail && res.status >= 400) {
+      await res.body.dump();
+      throw new SessionjarError('HTTP_ERROR', `${options.method} ${res.url} returned HTTP ${res.status} ${statusText(res.status, res.statusText)}.`, {
+        details: { status: res.status, url: res.url },
+      });
+    }
+    const out = options.output === undefined ? io.stdout : createWriteStream(options.output);
+    if (options.include) out.write(formatHead(res.status, res.statusText, res.headers, options.reveal));
+    await pipeline(res.body, out, { end: out !== io.stdout });
+  } finally {
+    await session.close();
+  }
+}
+
+/** `-H` values to a header record; repeated names are joined with ", " as HTTP allows. */
+function parseHeaders(values: string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const value of values) {
+    const colon = value.indexOf(':');
+    const name = colon < 0 ? '' : value.slice(0, colon).trim();
+    if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
+      throw new SessionjarError('USAGE', `-H/--header: "${value}" is not 'Name: value'; give one like -H 'Accept: text/html'.`);
+    }
+    const existing = Object.keys(headers).find((key) => key.toLowerCase() === name.toLowerCase());
+    const text = value.slice(colon + 1).trim();
+    if (existing === undefined) headers[name] = text;
+    else headers[existing] = `${headers[existing]}, ${text}`;
+  }
+  return headers;
+}
+
+function setDefault(headers: Record<string, string>, name: string, value: string): void {
+  if (!Object.keys(headers).some((key) => key.toLowerCase() === name)) headers[name] = value;
+}
+
+/** `text`, `@file` or `@-` (stdin), as raw bytes: curl's --data-binary, so a file is sent unchanged. */
+async function readBodyArg(arg: string, option: string, stdin: Readable): Promise<Buffer> {
+  if (!arg.startsWith('@')) return Buffer.from(arg, 'utf8');
+  const file = arg.slice(1);
+  if (file === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+    return Buffer.concat(chunks);
+  }
+  try {
+    return await readFile(file);
+  } catch (error) {
+    throw new SessionjarError('INPUT_INVALID', `${option}: cannot read "${file}" (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, { cause: error });
+  }
+}
+
+function positiveNumber(value: string, option: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new SessionjarError('USAGE', `${option}: "${value}" is not a positive number of seconds, e.g. 30 or 2.5.`);
+  return n;
+}
+
+function count(value: string, option: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new SessionjarError('USAGE', `${option}: "${value}" is not a whole number ≥ 0.`);
+  return n;
+}
+
+function statusText(status: number, given?: string): string {
+  return given || STATUS_CODES[status] || '';
+}
+
+/** curl -i's head: status line, one line per header value, blank line. */
+function formatHead(status: number, text: string | undefined, headers: Record<string, string | string[]>, reveal: boolean): string {
+  const lines = [`HTTP ${status} ${statusText(status, text)}`.trimEnd()];
+  for (const [name, value] of Object.entries(headers)) {
+    for (const one of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${redactHeader(name, one, reveal)}`);
+  }
+  return `${lines.join('\r\n')}\r\n\r\n`;
+}
+
+/** One `-v` block, curl style: `>` what was sent, `<` what came back, `*` what the client did. */
+export function describeEvent(event: ReplayEvent, reveal: boolean): string {
+  const headerLines = (prefix: string, headers: Record<string, string | string[]>) =>
+    Object.entries(headers).flatMap(([name, value]) =>
+      (Array.isArray(value) ? value : [value]).map((one) => `${prefix} ${name}: ${redactHeader(name, one, reveal)}`),
+    );
+  switch (event.type) {
+    case 'request':
+      return `${[`> ${event.method} ${event.url}`, ...headerLines('>', event.headers), '>'].join('\n')}\n`;
+    case 'response':
+      return `${[`< ${event.status} ${statusText(event.status)}`.trimEnd(), ...headerLines('<', event.headers), '<'].join('\n')}\n`;
+    case 'retry':
+      return `* retry ${event.attempt} of ${event.method} ${event.url} in ${event.delayMs} ms (${event.reason})\n`;
+    case 'refresh':
+      return `* session looks ${event.reason === 'stale' ? 'expired' : 'logged out'} at ${event.url}; refreshing\n`;
+    case 'write-back':
+      return `* saved ${event.cookies} cookie update(s) to the session file\n`;
+  }
+}

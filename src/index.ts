@@ -1,0 +1,27 @@
+/**
+ * sessionjar's library API, picked by hand. Everything here is documented in the README's
+ * "Library API" section.
+ *
+ * @example
+ * ```ts
+ * import { openSession } from 'sessionjar';
+ * await using session = await openSession('github');
+ * const res = await session.fetch('https://github.com/settings/profile');
+ * ```
+ */
+
+export { openSession, type OpenSessionOptions } from './refresh/open.js';
+export { openSessionFrom } from './replay/client.js';
+export { createRefresher, refreshSession, type RefreshOptions, type RefresherOptions, type RefreshResult, type StrategyId } from './refresh/refresher.js';
+export { sessionStatus, STATUS_EXIT_CODES, type SessionStatus } from './refresh/status.js';
+export { sessionExpiry, type Expiry, type ExpiryState } from './session/expiry.js';
+export { isLoggedOut, loggedOutReason, type ObservedResponse } from './session/logged-out.js';
+export type { SessionClient as Session, ReplayRequestOptions, ReplayResponse } from './replay/client.js';
+export type { CookieAccess } from './replay/jar.js';
+export type { ClientOptions, Refresher, RefreshReason, ReplayEvent, RetryOptions, Timeouts } from './replay/options.js';
+export type { Session as SessionFile, Cookie } from './session/schema/index.js';
+export { SessionjarError, isSessionjarError, type ErrorCode } from './core/errors.js';
+export { recordSession, type RecordOptions, type RecordResult } from './record/record.js';
+export type { RecordSummary } from './record/summary.js';
+export { loginWithRecipe, type LoginOptions } from './record/login.js';
+export { applyToContext } from './record/apply.js';

@@ -1,0 +1,173 @@
+import { readFile } from 'node:fs/promises';
+import { extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { BrowserContext, Page } from 'playwright-core';
+import { z } from 'zod';
+import { SessionjarError } from '../core/errors.js';
+import { LoginSchema, ProbeSchema, StepSchema, type Login, type Probe, type Step } from '../session/schema/index.js';
+
+/** When a login counts as done: the same four conditions as `--until-*` and the login block's `success`. */
+export type Success = NonNullable<Login['success']>;
+const SuccessSchema = LoginSchema.shape.success.unwrap();
+
+/** What a script recipe's default export receives. `page` and `context` are Playwright's. */
+export interface ScriptArgs {
+  page: Page;
+  context: BrowserContext;
+  /** The environment; every variable the script reads is scrubbed from error messages. */
+  env: NodeJS.ProcessEnv;
+  /** The current RFC 6238 code for a base32 secret. */
+  totp: (secret: string) => string;
+}
+export type ScriptRecipe = (args: ScriptArgs) => Promise<void>;
+
+export type Recipe =
+  | { kind: 'steps'; file?: string; url?: string; steps: Step[]; success?: Success; probe?: Probe; tokenEndpoint?: string }
+  | { kind: 'script'; file: string; run: ScriptRecipe };
+
+const RecipeObjectSchema = z.strictObject({
+  url: z.string().min(1).optional().describe('Login URL; --url wins. May use ${env:NAME}.'),
+  steps: z.array(z.unknown()),
+  success: SuccessSchema.optional(),
+  until: SuccessSchema.optional().describe('Same as success.'),
+  probe: ProbeSchema.optional(),
+  tokenEndpoint: z.string().min(1).optional().describe('OAuth token endpoint for refresh, when the page does not call it while logging in; relative to the login URL.'),
+});
+
+/** Each step type's one action key ("goto", "fill", ...), mapped to its schema. */
+const STEP_TYPES = new Map(
+  StepSchema.options.map((option) => [Object.keys(option.shape)[0] ?? '', option as z.ZodType<Step>]),
+);
+
+/**
+ * Loads a recipe file: `.json`, `.yaml`/`.yml` (steps, validated; errors name the file and the JSON
+ * path) or `.mjs`/`.js` (a module whose default export is `async ({ page, context, env, totp }) => {}`).
+ */
+export async function loadRecipe(path: string): Promise<Recipe> {
+  const file = resolve(path);
+  const ext = extname(file).toLowerCase();
+  if (ext === '.mjs' || ext === '.js') return loadScript(path, file);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new SessionjarError('RECIPE_INVALID', `${path}: cannot read the recipe (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Check the --recipe path.`, { cause: error });
+  }
+  let raw: unknown;
+  try {
+    // yaml is loaded only for YAML recipes: the library's import of record/ stays light.
+    raw = ext === '.yaml' || ext === '.yml' ? (await import('yaml')).parse(text) : JSON.parse(text);
+  } catch (error) {
+    throw new SessionjarError('RECIPE_INVALID', `${path}: not valid ${ext === '.json' ? 'JSON' : 'YAML'} (${(error as Error).message.split('\n')[0]}).`, { cause: error });
+  }
+  return { ...parseRecipe(raw, path), file };
+}
+
+/** Validates an already-parsed recipe document (a `{ steps, ... }` object or a bare array of steps). */
+export function parseRecipe(raw: unknown, source: string): Extract<Recipe, { kind: 'steps' }> {
+  const doc = Array.isArray(raw) ? { steps: raw } : raw;
+  const top = RecipeObjectSchema.safeParse(doc);
+  if (!top.success) throw invalidRecipe(source, top.error.issues);
+  const issues: z.core.$ZodIssue[] = [];
+  const steps: Step[] = [];
+  top.data.steps.forEach((step, index) => {
+    const at = Array.isArray(raw) ? [index] : ['steps', index];
+    const actions = step !== null && typeof step === 'object' ? Object.keys(step).filter((k) => STEP_TYPES.has(k)) : [];
+    if (actions.length !== 1) {
+      issues.push({
+        code: 'custom',
+        path: at,
+        input: step,
+        message: `${actions.length === 0 ? 'not a step' : `more than one action (${actions.join(', ')})`}: a step has exactly one of ${[...STEP_TYPES.keys()].join(', ')}`,
+      });
+      return;
+    }
+    const result = (STEP_TYPES.get(actions[0] ?? '') as z.ZodType<Step>).safeParse(step);
+    if (result.success) steps.push(result.data);
+    else issues.push(...result.error.issues.map((issue) => ({ ...issue, path: [...at, ...issue.path] })));
+  });
+  if (issues.length > 0) throw invalidRecipe(source, issues);
+  const { url, success, until, probe, tokenEndpoint } = top.data;
+  const merged = success || until ? { ...until, ...success } : undefined;
+  return {
+    kind: 'steps',
+    steps,
+    ...(url ? { url } : {}),
+    ...(merged ? { success: merged } : {}),
+    ...(probe ? { probe } : {}),
+    ...(tokenEndpoint ? { tokenEndpoint } : {}),
+  };
+}
+
+async function loadScript(path: string, file: string): Promise<Recipe> {
+  let module: { default?: unknown };
+  try {
+    module = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  } catch (error) {
+    throw new SessionjarError('RECIPE_INVALID', `${path}: cannot load the script recipe: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+  }
+  if (typeof module.default !== 'function') {
+    throw new SessionjarError('RECIPE_INVALID', `${path}: a script recipe must export a default function: export default async ({ page, context, env, totp }) => { ... }`);
+  }
+  return { kind: 'script', file, run: module.default as ScriptRecipe };
+}
+
+function invalidRecipe(source: string, issues: z.core.$ZodIssue[]): SessionjarError {
+  return new SessionjarError(
+    'RECIPE_INVALID',
+    `${source}: not a valid recipe:\n${z.prettifyError(new z.ZodError(issues))}\nSee docs/recipes.md for the step format.`,
+    { details: { file: source } },
+  );
+}
+
+const ENV_REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** Names of the environment variables a step list reads: `${env:NAME}` references and TOTP secrets. */
+export function envNamesOf(steps: Step[]): string[] {
+  const names = new Set<string>();
+  for (const step of steps) {
+    for (const value of Object.values(step)) {
+      if (typeof value === 'string') for (const m of value.matchAll(ENV_REF)) names.add(m[1] ?? '');
+    }
+    if ('totp' in step) names.add(step.secretEnv);
+  }
+  return [...names];
+}
+
+/**
+ * Replaces `${env:NAME}` references. A missing variable is an error naming the variable and where it
+ * was used, never a value; `where` is like `steps[2].value`.
+ */
+export function substituteEnv(text: string, env: NodeJS.ProcessEnv, where: string): string {
+  return text.replace(ENV_REF, (_, name: string) => {
+    const value = env[name];
+    if (value === undefined) {
+      throw new SessionjarError('RECIPE_INVALID', `${where} uses \${env:${name}}, but the environment variable ${name} is not set. Set it before recording (export ${name}=...).`, {
+        details: { variable: name },
+      });
+    }
+    return value;
+  });
+}
+
+/**
+ * Checks every variable the steps need before a browser starts, so a missing one fails in
+ * milliseconds rather than halfway through a login.
+ */
+export function checkEnv(steps: Step[], env: NodeJS.ProcessEnv, source: string): void {
+  steps.forEach((step, index) => {
+    for (const [field, value] of Object.entries(step)) {
+      if (typeof value === 'string') substituteEnv(value, env, `${source}: steps[${index}].${field}`);
+    }
+    if ('totp' in step && !env[step.secretEnv]) {
+      throw new SessionjarError('RECIPE_INVALID', `${source}: steps[${index}].secretEnv names ${step.secretEnv}, but that environment variable is not set. Set it to the base32 TOTP secret before recording.`, {
+        details: { variable: step.secretEnv },
+      });
+    }
+  });
+}
+
+/** A `goto` target relative to the login URL (`/account`, `../x`), absolute URLs as they are. */
+export function resolveGoto(target: string, loginUrl: string): string {
+  return new URL(target, loginUrl).href;
+}

@@ -1,0 +1,136 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { SessionjarError, isSessionjarError } from '../core/errors.js';
+import { scrubSecrets } from '../core/redact.js';
+import type { Session } from '../session/schema/index.js';
+import { totp } from '../session/totp.js';
+import { captureState } from './capture.js';
+import { launchBrowser } from './launch.js';
+import { envNamesOf, type Recipe, type Success } from './recipe.js';
+import { runSteps } from './steps.js';
+import { describeSuccess, hasCondition, waitForSuccess } from './wait.js';
+import { watchWire } from './wire.js';
+
+export interface LoginRun {
+  /** Name given to the captured session. */
+  name: string;
+  url: string;
+  /** Absent: a person logs in (interactive). */
+  recipe?: Recipe;
+  success?: Success;
+  /** OAuth token endpoint to record when the page does not call one itself. */
+  tokenEndpoint?: string;
+  headed: boolean;
+  timeoutMs: number;
+  browserPath?: string;
+  env: NodeJS.ProcessEnv;
+  /** Enter on this stream ends an interactive login. */
+  input?: NodeJS.ReadableStream;
+  debug?: boolean;
+  onStatus?: (line: string) => void;
+}
+
+export interface LoginResult {
+  session: Session;
+  /** Environment variables the recipe read (names only). */
+  envNames: string[];
+}
+
+/** How long the page may keep talking after success before the state is captured. */
+const SETTLE_MS = 2000;
+
+/**
+ * Opens a browser at the login URL, lets the recipe or a person log in, waits for the success
+ * condition and captures the state. Any failure is LOGIN_FAILED with the last URL, scrubbed of every
+ * value typed; the browser is always closed.
+ */
+export async function runLogin(run: LoginRun): Promise<LoginResult> {
+  const secrets = new Set<string>();
+  const envNames = new Set<string>();
+  const browser = await launchBrowser({ headed: run.headed, browserPath: run.browserPath, env: run.env });
+  let page: Page | undefined;
+  try {
+    const context = await browser.newContext();
+    const wire = watchWire(context);
+    page = await context.newPage();
+    const deadline = Date.now() + run.timeoutMs;
+    const remaining = () => Math.max(1, deadline - Date.now());
+    run.onStatus?.(`opening ${run.url}`);
+    await page.goto(run.url, { timeout: remaining() });
+    if (run.recipe?.kind === 'steps') {
+      await runSteps(run.recipe.steps, { page, context, wire, loginUrl: run.url, env: run.env, secrets, deadline, source: run.recipe.file ?? 'recipe', onStatus: run.onStatus });
+    } else if (run.recipe?.kind === 'script') {
+      await runScript(run.recipe, page, context, run.env, secrets, envNames, remaining());
+    }
+    if (hasCondition(run.success) || !run.recipe) {
+      const outcome = await waitForSuccess(context, wire, run.success, { timeoutMs: remaining(), input: run.input, onStatus: run.onStatus });
+      if (!outcome.ok) {
+        throw new SessionjarError(
+          'LOGIN_FAILED',
+          outcome.reason === 'closed'
+            ? 'the browser was closed before the login finished'
+            : `the login did not finish within ${Math.round(run.timeoutMs / 1000)} s${hasCondition(run.success) ? ` (waited for ${describeSuccess(run.success)})` : ''}`,
+        );
+      }
+    }
+    await page.waitForLoadState('networkidle', { timeout: Math.min(SETTLE_MS, remaining()) }).catch(() => undefined);
+    run.onStatus?.('capturing cookies, storage and headers');
+    const session = await captureState(context, wire, run.name, run.tokenEndpoint);
+    wire.stop();
+    if (run.recipe?.kind === 'steps') for (const name of envNamesOf(run.recipe.steps)) envNames.add(name);
+    return { session, envNames: [...envNames] };
+  } catch (error) {
+    throw await loginFailed(error, page, run, secrets);
+  } finally {
+    await browser.close().catch(() => undefined);
+  }
+}
+
+/** A script recipe gets an env that remembers what it read, so those names (and values) are known. */
+async function runScript(recipe: Extract<Recipe, { kind: 'script' }>, page: Page, context: BrowserContext, env: NodeJS.ProcessEnv, secrets: Set<string>, envNames: Set<string>, timeoutMs: number): Promise<void> {
+  const watched = new Proxy(env, {
+    get(target, key) {
+      const value = Reflect.get(target, key) as string | undefined;
+      if (typeof key === 'string' && value !== undefined) {
+        envNames.add(key);
+        secrets.add(value);
+      }
+      return value;
+    },
+  });
+  const code = (secret: string) => {
+    secrets.add(secret);
+    const out = totp(secret);
+    secrets.add(out);
+    return out;
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SessionjarError('LOGIN_FAILED', `${recipe.file}: the script did not finish within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+  });
+  try {
+    await Promise.race([recipe.run({ page, context, env: watched, totp: code }), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function loginFailed(error: unknown, page: Page | undefined, run: LoginRun, secrets: Set<string>): Promise<SessionjarError> {
+  const scrub = (text: string) => scrubSecrets(text, secrets);
+  if (isSessionjarError(error) && error.code !== 'LOGIN_FAILED') {
+    return new SessionjarError(error.code, scrub(error.message), { details: error.details });
+  }
+  const lastUrl = page && !page.isClosed() ? page.url() : undefined;
+  let screenshot: string | undefined;
+  if (run.debug && page && !page.isClosed()) {
+    const path = join(tmpdir(), `sessionjar-${run.name.replace(/[^\w.-]/g, '_')}-${Date.now()}.png`);
+    screenshot = await page.screenshot({ path, fullPage: true }).then(() => path, () => undefined);
+  }
+  const detail = isSessionjarError(error) ? error.message : `${(error as Error).message ?? String(error)}`.split('\n')[0];
+  const parts = [`login failed: ${scrub(detail ?? '')}`];
+  if (lastUrl) parts.push(`last URL: ${scrub(lastUrl)}`);
+  if (screenshot) parts.push(`screenshot: ${screenshot}`);
+  parts.push(run.recipe ? 'Check the credentials and the recipe (run with --headed to watch it, --debug for a screenshot).' : 'Try again, or raise --timeout.');
+  return new SessionjarError('LOGIN_FAILED', parts.join('; '), { details: { ...(lastUrl ? { lastUrl: scrub(lastUrl) } : {}), ...(screenshot ? { screenshot } : {}) } });
+}

@@ -1,0 +1,213 @@
+import { SessionjarError, isSessionjarError } from '../core/errors.js';
+import type { ClientOptions, RefreshReason, Refresher } from '../replay/options.js';
+import { credentialFingerprint } from '../session/credentials.js';
+import { sessionExpiry } from '../session/expiry.js';
+import { cookieKey, mergeCookies } from '../session/merge.js';
+import type { Session } from '../session/schema/index.js';
+import type { SessionStore } from '../store/types.js';
+import { oauthStrategy, restampJwts } from './oauth.js';
+import { runProbe, type ProbeResult } from './probe.js';
+import { interactiveStrategy, recipeStrategy } from './relogin.js';
+import { silentSsoStrategy } from './silent-sso.js';
+import { SingleFlight } from './single-flight.js';
+import type { Strategy, StrategyContext, StrategyId } from './strategy.js';
+
+export type { RefreshReason, Refresher } from '../replay/options.js';
+export type { StrategyId } from './strategy.js';
+
+/** In the order they are tried: cheapest first, a person last. */
+export const STRATEGIES: readonly Strategy[] = [oauthStrategy, silentSsoStrategy, recipeStrategy, interactiveStrategy];
+
+export interface RefreshOptions {
+  store: SessionStore;
+  /** Session name or path, as the store takes it. */
+  name: string;
+  env?: NodeJS.ProcessEnv;
+  /** Allow a login by hand in a browser window. Default: stdin and stdout are terminals and there is a display. */
+  interactive?: boolean;
+  /** A session this close to its expiry counts as stale. Default 60 s. */
+  marginSeconds?: number;
+  /** Proxy, CA, timeouts for the HTTP strategies and the probe. */
+  client?: ClientOptions;
+  browserPath?: string;
+  /** Time limit of a browser login. */
+  timeoutMs?: number;
+  /** Progress for -v: which strategy runs, what it did. */
+  onStatus?: (line: string) => void;
+}
+
+export interface StrategyOutcome {
+  strategy: StrategyId;
+  outcome: 'skipped' | 'failed' | 'ok';
+  reason: string;
+}
+
+export interface RefreshResult {
+  session: Session;
+  /** What worked; absent when another process had already refreshed the file. */
+  strategy?: StrategyId;
+  /** true when another process refreshed the session while this one waited for the lock. */
+  refreshedElsewhere: boolean;
+  outcomes: StrategyOutcome[];
+  probe?: ProbeResult;
+}
+
+export function defaultInteractive(env: NodeJS.ProcessEnv = process.env): boolean {
+  const display = process.platform === 'darwin' || process.platform === 'win32' || Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
+  return Boolean(process.stdin.isTTY && process.stdout.isTTY) && display;
+}
+
+/**
+ * Another process refreshed the file since `seen` was read: it changed, carries other credentials,
+ * and is not expired by its own clock.
+ */
+function refreshedSince(seen: Session, current: Session): boolean {
+  return current.updatedAt !== seen.updatedAt && credentialFingerprint(current) !== credentialFingerprint(seen) && sessionExpiry(current, { marginSeconds: 0 }).state !== 'expired';
+}
+
+/**
+ * The refresh's changes applied to the file as it is now: cookies the refresh set or removed merge
+ * into the current jar (newest wins, as every write-back); storage, headers and tokens are the
+ * refresh's.
+ */
+export function applyRefresh(disk: Session, base: Session, refreshed: Session, nowMs = Date.now()): Session {
+  const before = new Map(base.cookies.map((c) => [cookieKey(c), c]));
+  const set = refreshed.cookies
+    .filter((c) => {
+      const old = before.get(cookieKey(c));
+      return !old || old.value !== c.value || old.expires !== c.expires;
+    })
+    .map((c) => ({ ...c, setAt: Math.max(c.setAt ?? 0, nowMs) }));
+  const kept = new Set(refreshed.cookies.map(cookieKey));
+  const removed = base.cookies.filter((c) => !kept.has(cookieKey(c))).map((c) => ({ key: cookieKey(c), at: nowMs }));
+  return {
+    ...disk,
+    cookies: mergeCookies(disk.cookies, { set, removed }, nowMs / 1000),
+    origins: refreshed.origins,
+    headers: refreshed.headers,
+    ...(refreshed.tokens ? { tokens: refreshed.tokens } : {}),
+  };
+}
+
+function describe(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return isSessionjarError(error) ? `${error.code}: ${message}` : message;
+}
+
+function nextStep(name: string, session: Session): string {
+  const url = session.login?.url;
+  return `Run \`sessionjar refresh ${name}\` in a terminal with a display to log in by hand${url ? `, or record it again: \`sessionjar record ${name} --url ${url} --force\`` : ''}.`;
+}
+
+function failure(name: string, location: string, session: Session, outcomes: StrategyOutcome[]): SessionjarError {
+  const lines = outcomes.map((o) => `  - ${STRATEGIES.find((s) => s.id === o.strategy)?.title ?? o.strategy}: ${o.outcome === 'skipped' ? 'not applicable' : 'failed'}: ${o.reason}`);
+  const details = { file: location, strategies: outcomes };
+  if (!outcomes.some((o) => o.outcome === 'failed')) {
+    return new SessionjarError('SESSION_EXPIRED', `session "${name}" has expired and no strategy can refresh it here:\n${lines.join('\n')}\n${nextStep(name, session)}`, { details });
+  }
+  return new SessionjarError('REFRESH_FAILED', `refresh of session "${name}" failed; ${location} was left unchanged:\n${lines.join('\n')}\n${nextStep(name, session)}`, { details });
+}
+
+/**
+ * Logs the session in again, once across processes: under the store's "refresh" lock it re-reads the
+ * file, returns it as it is when another process refreshed it since `seen`, else tries each
+ * strategy that applies; the probe (when the session has one) must pass before anything is saved.
+ * A failure writes nothing: REFRESH_FAILED (or SESSION_EXPIRED when no strategy applied) lists
+ * each strategy and why it did not work.
+ */
+export async function refreshSession(options: RefreshOptions & { seen?: Session }): Promise<RefreshResult> {
+  const { store, name } = options;
+  const env = options.env ?? process.env;
+  const log = options.onStatus ?? (() => undefined);
+  const context: StrategyContext = {
+    env,
+    client: { ...options.client, env: options.client?.env ?? env },
+    interactive: options.interactive ?? defaultInteractive(env),
+    browserPath: options.browserPath,
+    timeoutMs: options.timeoutMs,
+    log,
+  };
+  return store.withLock(name, 'refresh', async () => {
+    const current = await store.load(name);
+    if (options.seen && refreshedSince(options.seen, current)) {
+      log('another process refreshed the session meanwhile; using its result');
+      return { session: current, refreshedElsewhere: true, outcomes: [] };
+    }
+    const outcomes: StrategyOutcome[] = [];
+    for (const strategy of STRATEGIES) {
+      const skip = strategy.skip(current, context);
+      if (skip) {
+        outcomes.push({ strategy: strategy.id, outcome: 'skipped', reason: skip });
+        log(`${strategy.title}: not applicable (${skip})`);
+        continue;
+      }
+      log(`trying ${strategy.title}`);
+      try {
+        const candidate = restampJwts(await strategy.run(current, context));
+        const probe = await runProbe(candidate, context.client);
+        if (probe && !probe.ok) throw new Error(`the new session did not pass the probe: ${probe.method} ${probe.url} ${probe.reason}`);
+        if (probe) log(`probe ${probe.method} ${probe.url}: ${probe.reason}`);
+        const session = await store.update(name, (disk) => applyRefresh(disk, current, candidate));
+        outcomes.push({ strategy: strategy.id, outcome: 'ok', reason: probe ? `probe passed (${probe.reason})` : 'no probe to confirm' });
+        log(`refreshed by ${strategy.title}`);
+        return { session, strategy: strategy.id, refreshedElsewhere: false, outcomes, ...(probe ? { probe } : {}) };
+      } catch (error) {
+        outcomes.push({ strategy: strategy.id, outcome: 'failed', reason: describe(error) });
+        log(`${strategy.title} failed: ${describe(error)}`);
+      }
+    }
+    throw failure(name, store.locate(name), current, outcomes);
+  });
+}
+
+export interface RefresherOptions extends RefreshOptions {
+  /** Called after every refresh that ran or found one done elsewhere (for -v and logs). */
+  onRefresh?: (result: RefreshResult) => void;
+}
+
+/**
+ * The refresher the replay client is handed. Stale means expired or expiring by the file's own
+ * clock, except right after this refresher produced the session (a login that grants less than the
+ * margin must not re-run on every request). Concurrent calls share one refresh (single flight); a
+ * call carrying an older session than the file's just returns the file.
+ *
+ * @example
+ * ```ts
+ * const refresher = createRefresher({ store: defaultStore(), name: 'github' });
+ * const session = await openSession('github', { refresher });
+ * ```
+ */
+export function createRefresher(options: RefresherOptions): Refresher {
+  const flight = new SingleFlight<Session>();
+  let produced: string | undefined;
+  let latest: Session | undefined;
+  return {
+    isStale(session: Session): boolean {
+      if (produced !== undefined && credentialFingerprint(session) === produced) return false;
+      const { state } = sessionExpiry(session, { marginSeconds: options.marginSeconds });
+      return state === 'expired' || state === 'expiring';
+    },
+    refresh(reason: RefreshReason): Promise<Session> {
+      return flight.run(async () => {
+        const seen = reason.session ?? latest;
+        let result: RefreshResult;
+        try {
+          result = await refreshSession({ ...options, seen });
+        } catch (error) {
+          // Only expiring, not expired: the session still works, so the request goes on with it and
+          // no other request retries the refresh until the next logged-out answer.
+          if (reason.kind === 'stale' && seen && sessionExpiry(seen, { marginSeconds: 0 }).state !== 'expired') {
+            produced = credentialFingerprint(seen);
+            options.onStatus?.(`refresh ahead of the expiry failed; going on with the current session (${describe(error).split('\n')[0]})`);
+            return seen;
+          }
+          throw error;
+        }
+        produced = credentialFingerprint(result.session);
+        latest = result.session;
+        options.onRefresh?.(result);
+        return result.session;
+      });
+    },
+  };
+}

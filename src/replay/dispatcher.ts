@@ -1,0 +1,102 @@
+import { Agent, EnvHttpProxyAgent, Pool, ProxyAgent, interceptors, type Dispatcher } from 'undici';
+import { SessionjarError } from '../core/errors.js';
+import type { ClientOptions, Timeouts } from './options.js';
+import { mapErrors } from './transport-errors.js';
+
+/** undici's default cap of concurrent HTTP/2 streams; pipelining this deep lets one connection multiplex. */
+const H2_STREAMS = 100;
+
+/**
+ * The one dispatcher of a client: a keep-alive pool per origin (undici's Agent), HTTP/2 by ALPN when
+ * asked, a proxy when given or found in the environment, decompressed bodies, and errors mapped to
+ * SessionjarErrors.
+ *
+ * @example
+ * ```ts
+ * const dispatcher = createDispatcher({ http2: true }, DEFAULT_TIMEOUTS);
+ * ```
+ */
+export function createDispatcher(options: ClientOptions, timeouts: Required<Timeouts>): Dispatcher {
+  const tls = {
+    ...(options.ca === undefined ? {} : { ca: options.ca }),
+    ...(options.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: options.rejectUnauthorized }),
+  };
+  const agentOptions: Agent.Options = {
+    connect: { timeout: timeouts.connect, ...tls },
+    headersTimeout: timeouts.headers,
+    bodyTimeout: timeouts.body,
+    ...(options.connections === undefined ? {} : { connections: options.connections }),
+    // HTTP/2 only over TLS (ALPN). Plain-http origins keep HTTP/1.1 without pipelining: pipelining
+    // HTTP/1.1 trades head-of-line blocking for little and some servers mishandle it.
+    factory: (origin, opts) => {
+      const h2 = options.http2 === true && String(origin).startsWith('https:');
+      return new Pool(origin, { ...opts, allowH2: h2, ...(h2 ? { pipelining: H2_STREAMS } : {}) });
+    },
+  };
+  const proxy = options.proxy ?? (options.trustEnv === false ? undefined : null);
+  let base: Dispatcher;
+  if (typeof proxy === 'string') {
+    base = new ProxyAgent({ ...agentOptions, uri: checkProxy(proxy, 'proxy'), requestTls: { ...tls, timeout: timeouts.connect } });
+  } else if (proxy === null && hasEnvProxy(options.env ?? process.env)) {
+    base = envProxyAgent(options.env ?? process.env, agentOptions, tls, timeouts.connect);
+  } else {
+    base = new Agent(agentOptions);
+  }
+  return base.compose(decompress(), mapErrors(timeouts));
+}
+
+/**
+ * undici's decompress interceptor (gzip, deflate, br, as fetch decodes them; error responses too).
+ * It announces itself as experimental on stderr once per process; a CLI whose stderr users read
+ * must not print that, so exactly that warning is swallowed while it is created.
+ */
+function decompress(): Dispatcher.DispatcherComposeInterceptor {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    if (!String(warning).startsWith('DecompressInterceptor is experimental')) {
+      (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+    }
+  }) as typeof process.emitWarning;
+  try {
+    return interceptors.decompress({ skipErrorResponses: false });
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+}
+
+/** Both spellings, lower case first, as curl and httpx read them. */
+function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name.toLowerCase()] ?? env[name.toUpperCase()];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function hasEnvProxy(env: NodeJS.ProcessEnv): boolean {
+  return ['http_proxy', 'https_proxy', 'all_proxy'].some((name) => envValue(env, name) !== undefined);
+}
+
+function envProxyAgent(env: NodeJS.ProcessEnv, agentOptions: Agent.Options, tls: object, connectTimeout: number): Dispatcher {
+  const all = envValue(env, 'all_proxy');
+  const httpProxy = envValue(env, 'http_proxy') ?? all;
+  const httpsProxy = envValue(env, 'https_proxy') ?? all;
+  return new EnvHttpProxyAgent({
+    ...agentOptions,
+    // '' (not undefined) so undici does not fall back to process.env behind the caller's `env`.
+    httpProxy: httpProxy === undefined ? '' : checkProxy(httpProxy, 'HTTP_PROXY'),
+    httpsProxy: httpsProxy === undefined ? '' : checkProxy(httpsProxy, 'HTTPS_PROXY'),
+    noProxy: envValue(env, 'no_proxy') ?? '',
+    requestTls: { ...tls, timeout: connectTimeout },
+  } as EnvHttpProxyAgent.Options);
+}
+
+function checkProxy(url: string, source: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new SessionjarError('USAGE', `${source}: "${url}" is not a URL; give one like http://proxy.example:3128.`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new SessionjarError('USAGE', `${source}: only http:// and https:// proxies are supported, not ${parsed.protocol}//.`);
+  }
+  return url;
+}

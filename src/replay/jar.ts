@@ -1,0 +1,228 @@
+import { Cookie as ToughCookie, CookieJar, MemoryCookieStore } from 'tough-cookie';
+import type { Cookie } from '../session/schema/index.js';
+import { cookieKey, type CookieChanges } from '../session/merge.js';
+
+/** Bounds the Cookie-header cache: a crawl over many paths must not grow it without end. */
+const MAX_CACHED_HEADERS = 1000;
+
+/**
+ * Reading and setting the cookies of an open session.
+ *
+ * @example
+ * ```ts
+ * session.cookies.set('theme=dark; Path=/', 'https://example.com/');
+ * console.log(session.cookies.header('https://example.com/api'));
+ * ```
+ */
+export interface CookieAccess {
+  /** Every cookie in the jar, as the session file stores them. */
+  list(): Cookie[];
+  /** The cookies a request to `url` would send. */
+  get(url: string): Cookie[];
+  /** Stores a cookie as if `url` had answered with this Set-Cookie header. */
+  set(setCookieHeader: string, url: string): void;
+  /** The Cookie header a request to `url` would send ('' when none). */
+  header(url: string): string;
+}
+
+/**
+ * The session's cookies in a tough-cookie jar (public suffixes and foreign domains rejected, Secure
+ * cookies only over https or to loopback), with what changed since the last write-back and a cache
+ * of computed Cookie headers: an unchanged jar costs one Map lookup per request instead of a jar
+ * walk, which is most of what a cookie-aware client spends beyond raw undici.
+ *
+ * @example
+ * ```ts
+ * const jar = new SessionCookieJar(session.cookies);
+ * jar.storeSetCookies(response.headers['set-cookie'], url);
+ * const changes = jar.takeChanges();
+ * ```
+ */
+export class SessionCookieJar implements CookieAccess {
+  private jar = newJar();
+  private readonly headers = new Map<string, string>();
+  /** Earliest expiry (ms) of a cookie in the jar: when it passes, cached headers may be stale. */
+  private nextExpiry = Infinity;
+  private readonly setAt = new Map<string, number>();
+  private readonly changed = new Map<string, { cookie?: Cookie; at: number }>();
+  /** Bumped on every change; lets callers cache what they derive from cookies. */
+  version = 0;
+
+  constructor(cookies: Cookie[] = []) {
+    this.load(cookies);
+  }
+
+  /** Replaces the jar's content (a reload after refresh); pending changes are kept. */
+  load(cookies: Cookie[]): void {
+    this.jar = newJar();
+    this.setAt.clear();
+    const now = Date.now();
+    for (const cookie of cookies) {
+      if (cookie.expires !== null && cookie.expires * 1000 <= now) continue;
+      const tough = toTough(cookie);
+      // putCookie, not setCookie: a stored cookie is trusted as recorded (its domain was checked when set).
+      void this.jar.store.putCookie(tough);
+      if (cookie.setAt !== undefined) this.setAt.set(cookieKey(cookie), cookie.setAt);
+    }
+    this.invalidate();
+  }
+
+  /** Forgets every cookie; the removals are written back like any change. */
+  clear(): void {
+    const at = Date.now();
+    for (const cookie of this.list()) this.changed.set(cookieKey(cookie), { at });
+    this.load([]);
+  }
+
+  list(): Cookie[] {
+    return this.all().map((c) => this.fromTough(c));
+  }
+
+  get(url: string): Cookie[] {
+    return this.jar.getCookiesSync(url).map((c) => this.fromTough(c));
+  }
+
+  set(setCookieHeader: string, url: string): void {
+    this.storeSetCookies(setCookieHeader, url);
+  }
+
+  header(url: string): string {
+    return this.cookieHeader(new URL(url));
+  }
+
+  /**
+   * The Cookie header for `url`. `secureCookies: false` leaves Secure cookies out (an https → http
+   * redirect downgrade, even to loopback).
+   */
+  cookieHeader(url: URL, secureCookies = true): string {
+    if (Date.now() >= this.nextExpiry) this.invalidate();
+    const key = secureCookies ? url.origin + url.pathname : `${url.origin}${url.pathname}\u0000insecure`;
+    let header = this.headers.get(key);
+    if (header === undefined) {
+      const cookies = this.jar.getCookiesSync(url, { sort: true });
+      header = (secureCookies ? cookies : cookies.filter((c) => !c.secure)).map((c) => c.cookieString()).join('; ');
+      if (this.headers.size >= MAX_CACHED_HEADERS) this.headers.clear();
+      this.headers.set(key, header);
+    }
+    return header;
+  }
+
+  /** Stores the Set-Cookie header(s) of a response from `url`; invalid or foreign cookies are ignored. */
+  storeSetCookies(values: string | string[] | undefined, url: string): void {
+    if (values === undefined) return;
+    for (const value of typeof values === 'string' ? [values] : values) {
+      const stored = this.jar.setCookieSync(value, url, { ignoreError: true, loose: true });
+      if (stored) this.recordChange(stored);
+    }
+  }
+
+  /** The value of the cookie named `name` (optionally on `domain`/`path`), for header rules. */
+  value(name: string, domain?: string, path?: string): string | undefined {
+    const host = domain?.replace(/^\./, '').toLowerCase();
+    const now = Date.now();
+    return this.all().find(
+      (c) =>
+        c.key === name &&
+        (host === undefined || c.domain === host) &&
+        (path === undefined || c.path === path) &&
+        !((c.expiryTime() ?? Infinity) <= now),
+    )?.value;
+  }
+
+  /** Changes since the last call, for write-back; `requeue` them if the write fails. */
+  takeChanges(): CookieChanges | undefined {
+    if (this.changed.size === 0) return undefined;
+    const changes: CookieChanges = { set: [], removed: [] };
+    for (const [key, { cookie, at }] of this.changed) {
+      if (cookie) changes.set.push(cookie);
+      else changes.removed.push({ key, at });
+    }
+    this.changed.clear();
+    return changes;
+  }
+
+  /** Puts back changes a failed write did not save, unless a newer change replaced them. */
+  requeue(changes: CookieChanges): void {
+    for (const cookie of changes.set) {
+      const key = cookieKey(cookie);
+      if (!this.changed.has(key)) this.changed.set(key, { cookie, at: cookie.setAt ?? Date.now() });
+    }
+    for (const { key, at } of changes.removed) if (!this.changed.has(key)) this.changed.set(key, { at });
+  }
+
+  get hasChanges(): boolean {
+    return this.changed.size > 0;
+  }
+
+  private recordChange(stored: ToughCookie): void {
+    const at = Date.now();
+    const key = cookieKey({ name: stored.key, domain: stored.domain ?? '', path: stored.path ?? '/' });
+    this.setAt.set(key, at);
+    const expiry = stored.expiryTime();
+    // tough-cookie keeps an already-expired cookie until the next lookup; for us it is a removal.
+    if (expiry !== undefined && expiry <= at) this.changed.set(key, { at });
+    else this.changed.set(key, { cookie: this.fromTough(stored), at });
+    this.invalidate();
+  }
+
+  private invalidate(): void {
+    this.version++;
+    this.headers.clear();
+    const now = Date.now();
+    let next = Infinity;
+    for (const cookie of this.all()) {
+      const expiry = cookie.expiryTime();
+      if (expiry !== undefined && expiry > now && expiry < next) next = expiry;
+    }
+    this.nextExpiry = next;
+  }
+
+  private all(): ToughCookie[] {
+    let cookies: ToughCookie[] = [];
+    // MemoryCookieStore is synchronous: the callback runs before this returns.
+    this.jar.store.getAllCookies((error, result) => {
+      if (!error && result) cookies = result;
+    });
+    return cookies;
+  }
+
+  private fromTough(c: ToughCookie): Cookie {
+    const expiry = c.expiryTime();
+    const domain = c.domain ?? '';
+    const path = c.path ?? '/';
+    const setAt = this.setAt.get(cookieKey({ name: c.key, domain, path }));
+    return {
+      name: c.key,
+      value: c.value,
+      domain,
+      hostOnly: c.hostOnly ?? false,
+      path,
+      expires: expiry === undefined || !Number.isFinite(expiry) ? null : expiry / 1000,
+      httpOnly: c.httpOnly,
+      secure: c.secure,
+      ...(c.sameSite === 'strict' ? { sameSite: 'Strict' as const } : {}),
+      ...(c.sameSite === 'lax' ? { sameSite: 'Lax' as const } : {}),
+      ...(c.sameSite === 'none' ? { sameSite: 'None' as const } : {}),
+      ...(setAt === undefined ? {} : { setAt }),
+    };
+  }
+}
+
+function newJar(): CookieJar {
+  return new CookieJar(new MemoryCookieStore(), { rejectPublicSuffixes: true, allowSecureOnLocal: true, looseMode: true });
+}
+
+function toTough(c: Cookie): ToughCookie {
+  return new ToughCookie({
+    key: c.name,
+    value: c.value,
+    domain: c.domain.replace(/^\./, '').toLowerCase(),
+    hostOnly: c.hostOnly,
+    path: c.path,
+    expires: c.expires === null ? 'Infinity' : new Date(c.expires * 1000),
+    httpOnly: c.httpOnly,
+    secure: c.secure,
+    ...(c.sameSite === undefined ? {} : { sameSite: c.sameSite.toLowerCase() }),
+    creation: c.setAt === undefined ? new Date() : new Date(c.setAt),
+  });
+}

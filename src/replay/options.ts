@@ -1,0 +1,126 @@
+import type { Session } from '../session/schema/index.js';
+import type { SessionStore } from '../store/types.js';
+
+/**
+ * What the replay client asks of a refresher (implemented in `src/refresh/`, handed in through
+ * {@link ClientOptions.refresher}, so a plain request never loads the refresh or record code).
+ *
+ * @example
+ * ```ts
+ * const refresher: Refresher = { refresh: async () => store.load('github') };
+ * ```
+ */
+export interface Refresher {
+  /** true when the session should be refreshed before the next request. */
+  isStale?(session: Session): boolean;
+  /** Logs in again (or reloads what another process refreshed) and returns the fresh session. */
+  refresh(reason: RefreshReason): Promise<Session>;
+}
+
+export interface RefreshReason {
+  kind: 'stale' | 'logged-out';
+  url: string;
+  /** The session the client held when it decided: a refresher skips the login when the file moved on since. */
+  session?: Session;
+}
+
+/**
+ * What the client reports for `-v` and logs. Header values are as sent: print them through
+ * `redactHeader` from `core/redact.ts`.
+ *
+ * @example
+ * ```ts
+ * onEvent: (e) => { if (e.type === 'retry') console.error(`retry ${e.attempt} of ${e.url}`); }
+ * ```
+ */
+export type ReplayEvent =
+  | { type: 'request'; method: string; url: string; headers: Record<string, string> }
+  | { type: 'response'; status: number; url: string; headers: Record<string, string | string[]> }
+  | { type: 'retry'; method: string; url: string; attempt: number; delayMs: number; reason: string }
+  | { type: 'refresh'; url: string; reason: RefreshReason['kind'] }
+  | { type: 'write-back'; cookies: number };
+
+export interface Timeouts {
+  /** TCP + TLS handshake, ms. */
+  connect?: number;
+  /** From sending the request to the last response header, ms. */
+  headers?: number;
+  /** Longest pause between two chunks of the body, ms. */
+  body?: number;
+  /** The whole call, redirects and retries included, until the body is read, ms. */
+  total?: number;
+}
+
+export interface RetryOptions {
+  /** Retries after the first attempt. */
+  limit: number;
+  /** Longest Retry-After honoured; a longer one returns the response without waiting. */
+  maxRetryAfterMs?: number;
+}
+
+/**
+ * Options of {@link openSession}. Every field is optional; the defaults suit a CLI.
+ *
+ * @example
+ * ```ts
+ * const session = await openSession('github', { http2: true, timeouts: { total: 10_000 }, readOnly: true });
+ * ```
+ */
+export interface ClientOptions {
+  /** Where the session is loaded from and cookie updates are written back (default: ./recordings). */
+  store?: SessionStore;
+  /** Negotiate HTTP/2 over TLS (ALPN) and multiplex requests on one connection per origin. */
+  http2?: boolean;
+  /** Proxy URL for every request; wins over the environment. */
+  proxy?: string;
+  /** Honour HTTP_PROXY / HTTPS_PROXY / ALL_PROXY / NO_PROXY (either case). Default true. */
+  trustEnv?: boolean;
+  timeouts?: Timeouts;
+  /** Retries of idempotent requests on connection errors and 429/502/503/504. Default 2. */
+  retries?: number | RetryOptions;
+  /** Default 10. */
+  maxRedirects?: number;
+  /** Sent on every request, over the recorded default headers (User-Agent, Accept-Language). */
+  headers?: Record<string, string>;
+  /** Never write cookie updates back to the store. */
+  readOnly?: boolean;
+  /** Connections per origin (HTTP/1.1 pool size). Default: unlimited. */
+  connections?: number;
+  /** Extra trusted CA certificate (PEM), e.g. for a self-signed test server. */
+  ca?: string | Buffer;
+  /** Default true: verify TLS certificates. */
+  rejectUnauthorized?: boolean;
+  /** The environment read for proxies when `trustEnv` (default: process.env). */
+  env?: NodeJS.ProcessEnv;
+  onEvent?: (event: ReplayEvent) => void;
+  refresher?: Refresher;
+  /** Ask `refresher` for a fresh session when a response looks logged out. Default true when a refresher is given. */
+  autoRefresh?: boolean;
+}
+
+/** Defaults fit for a CLI: a hung server fails in seconds, not undici's 300 s. */
+export const DEFAULT_TIMEOUTS: Required<Timeouts> = { connect: 10_000, headers: 30_000, body: 30_000, total: 60_000 };
+export const DEFAULT_RETRIES = 2;
+export const DEFAULT_MAX_RETRY_AFTER_MS = 30_000;
+export const DEFAULT_MAX_REDIRECTS = 10;
+
+/** Options with every default applied; what the pieces of the client read. */
+export interface ResolvedOptions {
+  timeouts: Required<Timeouts>;
+  retry: Required<RetryOptions>;
+  maxRedirects: number;
+}
+
+export function resolveOptions(options: ClientOptions): ResolvedOptions {
+  const retries = options.retries ?? DEFAULT_RETRIES;
+  const retry = typeof retries === 'number' ? { limit: retries } : retries;
+  return {
+    timeouts: { ...DEFAULT_TIMEOUTS, ...definedOnly(options.timeouts ?? {}) },
+    retry: { limit: retry.limit, maxRetryAfterMs: retry.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS },
+    maxRedirects: options.maxRedirects ?? DEFAULT_MAX_REDIRECTS,
+  };
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,291 @@
+import { constants, type Stats } from 'node:fs';
+import { chmod, lstat, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { SessionjarError } from '../core/errors.js';
+import { touch } from '../session/new-session.js';
+import { parseSession, serializeSession, type Session } from '../session/schema/index.js';
+import { isTempFile, writeFileAtomic } from './atomic-write.js';
+import { DEFAULT_STALE_LOCK_MS, withFileLock } from './lock.js';
+import { checkLockScope, checkSessionName, isPathRef } from './names.js';
+import type { SessionEntry, SessionStore } from './types.js';
+import { validateForSave } from './validate.js';
+
+export interface FileStoreOptions {
+  /** Folder of `<name>.json` files; created 0700 on first write. */
+  dir: string;
+  /** Told about files and folders other users could read (and that were tightened). */
+  onWarning?: (message: string) => void;
+  /** How long to wait for a lock: default 10 s for `save`/`update`/`delete`, 120 s for `withLock`. */
+  lockTimeoutMs?: number;
+  staleLockMs?: number;
+}
+
+export interface WithLockOptions {
+  /** Default 120 s: the holder may be logging in with a browser. */
+  timeoutMs?: number;
+}
+
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
+const STRAY_TEMP_AGE_MS = 60_000;
+const DEFAULT_UPDATE_TIMEOUT_MS = 10_000;
+const DEFAULT_SCOPE_TIMEOUT_MS = 120_000;
+// Refuses to follow a symlink at open time too, closing the gap after the lstat check.
+const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+
+/**
+ * Session files in one folder (`recordings/` by default). Writes are atomic and 0600; read–modify–
+ * write goes through a per-file cross-process lock; a file that fails to load is never written.
+ */
+export class FileStore implements SessionStore {
+  readonly dir: string;
+  readonly #warn: (message: string) => void;
+  readonly #lockTimeoutMs: number | undefined;
+  readonly #staleLockMs: number;
+
+  constructor(options: FileStoreOptions) {
+    this.dir = resolve(options.dir);
+    this.#warn = options.onWarning ?? ((message) => process.emitWarning(message, 'SessionjarWarning'));
+    this.#lockTimeoutMs = options.lockTimeoutMs;
+    this.#staleLockMs = options.staleLockMs ?? DEFAULT_STALE_LOCK_MS;
+  }
+
+  /** The absolute path of the file `ref` names: `<dir>/<name>.json`, or the path itself. */
+  pathOf(ref: string): string {
+    return isPathRef(ref) ? resolve(ref) : join(this.dir, `${checkSessionName(ref)}.json`);
+  }
+
+  locate(ref: string): string {
+    return display(this.pathOf(ref));
+  }
+
+  async load(ref: string): Promise<Session> {
+    return this.#loadPath(this.pathOf(ref), isPathRef(ref) ? undefined : ref);
+  }
+
+  async save(ref: string, session: Session): Promise<void> {
+    const path = this.pathOf(ref);
+    const text = serializeSession(validateForSave(session, display(path)));
+    await this.#prepareDir(path);
+    await this.#locked(`${path}.lock`, () => this.#write(path, text));
+  }
+
+  async update(ref: string, fn: (current: Session) => Session | Promise<Session>): Promise<Session> {
+    const path = this.pathOf(ref);
+    const name = isPathRef(ref) ? undefined : ref;
+    await this.#prepareDir(path);
+    return this.#locked(`${path}.lock`, async () => {
+      const next = validateForSave(touch(await fn(await this.#loadPath(path, name))), display(path));
+      await this.#write(path, serializeSession(next));
+      return next;
+    });
+  }
+
+  async delete(ref: string): Promise<boolean> {
+    const path = this.pathOf(ref);
+    if (!(await this.exists(ref))) return false;
+    // Under the update lock, so a concurrent update cannot bring the file back half a moment later.
+    return this.#locked(`${path}.lock`, async () => {
+      try {
+        await unlink(path);
+        return true;
+      } catch (error) {
+        if (code(error) === 'ENOENT') return false;
+        throw ioError('delete', path, error);
+      }
+    });
+  }
+
+  async exists(ref: string): Promise<boolean> {
+    const path = this.pathOf(ref);
+    try {
+      await lstat(path);
+      return true;
+    } catch (error) {
+      if (code(error) === 'ENOENT') return false;
+      throw ioError('check', path, error);
+    }
+  }
+
+  async withLock<T>(ref: string, scope: string, fn: () => Promise<T>, options: WithLockOptions = {}): Promise<T> {
+    const path = this.pathOf(ref);
+    const lockPath = `${path}.${checkLockScope(scope)}.lock`;
+    await this.#prepareDir(path);
+    return withFileLock(lockPath, fn, {
+      timeoutMs: options.timeoutMs ?? this.#lockTimeoutMs ?? DEFAULT_SCOPE_TIMEOUT_MS,
+      staleMs: this.#staleLockMs,
+    });
+  }
+
+  /** Every `*.json` in the folder, sorted by name; a file that fails to load comes with its error. */
+  async list(): Promise<SessionEntry[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch (error) {
+      if (code(error) === 'ENOENT') return [];
+      throw ioError('read the folder', this.dir, error);
+    }
+    const entries: SessionEntry[] = [];
+    for (const fileName of names.sort()) {
+      const path = join(this.dir, fileName);
+      if (isTempFile(fileName)) {
+        await removeIfStray(path);
+        continue;
+      }
+      if (!fileName.endsWith('.json') || fileName.startsWith('.')) continue;
+      const name = basename(fileName, '.json');
+      const entry: SessionEntry = { name, location: display(path) };
+      try {
+        entry.session = await this.#loadPath(path, name);
+      } catch (error) {
+        entry.error = error as Error;
+      }
+      entries.push(entry);
+    }
+    return entries;
+  }
+
+  #locked<T>(lockPath: string, fn: () => Promise<T>): Promise<T> {
+    return withFileLock(lockPath, fn, {
+      timeoutMs: this.#lockTimeoutMs ?? DEFAULT_UPDATE_TIMEOUT_MS,
+      staleMs: this.#staleLockMs,
+    });
+  }
+
+  async #loadPath(path: string, name: string | undefined): Promise<Session> {
+    const location = display(path);
+    let handle;
+    try {
+      handle = await open(path, constants.O_RDONLY | O_NOFOLLOW);
+    } catch (error) {
+      if (code(error) === 'ENOENT') throw notFound(location, name);
+      if (code(error) === 'ELOOP') throw symlinkRefused(location);
+      throw ioError('read', path, error);
+    }
+    let text: string;
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) throw notAFile(location);
+      text = await handle.readFile('utf8');
+      if (info.mode & 0o077) {
+        // Only the permission bits change; the content of a file that fails to load stays as it is.
+        await this.#tighten(() => handle.chmod(FILE_MODE), `${location} had mode ${octal(info)}, readable by other users`, '0600');
+      }
+    } catch (error) {
+      throw ioError('read', path, error);
+    } finally {
+      await handle.close();
+    }
+    return parseSession(text, { file: location });
+  }
+
+  /** Warns about loose permissions and fixes them; a file we may not chmod is still usable. */
+  async #tighten(chmodIt: () => Promise<void>, problem: string, mode: string): Promise<void> {
+    try {
+      await chmodIt();
+      this.#warn(`${problem}; set it to ${mode}`);
+    } catch (error) {
+      this.#warn(`${problem}, and it could not be set to ${mode} (${(error as Error).message}); fix it with chmod ${mode.slice(1)}`);
+    }
+  }
+
+  async #write(path: string, text: string): Promise<void> {
+    const location = display(path);
+    let info: Stats | undefined;
+    try {
+      info = await lstat(path);
+    } catch (error) {
+      if (code(error) !== 'ENOENT') throw ioError('check', path, error);
+    }
+    if (info?.isSymbolicLink()) throw symlinkRefused(location);
+    if (info && !info.isFile()) throw notAFile(location);
+    if (info && info.mode & 0o077) {
+      this.#warn(`${location} had mode ${octal(info)}, readable by other users; rewritten with mode 0600`);
+    }
+    try {
+      await writeFileAtomic(path, text, FILE_MODE);
+    } catch (error) {
+      throw ioError('write', path, error);
+    }
+  }
+
+  /** The store's own folder is 0700 (created so, or tightened with a warning); other parents are only created. */
+  async #prepareDir(path: string): Promise<void> {
+    const dir = dirname(path);
+    if (dir !== this.dir) {
+      await mkdir(dir, { recursive: true, mode: DIR_MODE }).catch((error: unknown) => {
+        throw ioError('create the folder', dir, error);
+      });
+      return;
+    }
+    try {
+      const info = await stat(dir);
+      if (info.mode & 0o077) {
+        const problem = `${display(dir)} had mode ${octal(info)}, so other users could list or read its sessions`;
+        await this.#tighten(() => chmod(dir, DIR_MODE), problem, '0700');
+      }
+    } catch (error) {
+      if (code(error) !== 'ENOENT') throw ioError('check the folder', dir, error);
+      try {
+        await mkdir(dir, { recursive: true, mode: DIR_MODE });
+        await chmod(dir, DIR_MODE);
+      } catch (mkdirError) {
+        throw ioError('create the folder', dir, mkdirError);
+      }
+    }
+  }
+}
+
+/** Relative to the working directory when inside it (`recordings/github.json`), else absolute. */
+function display(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
+/** A temp file left by a crashed writer; a young one may belong to a save in progress. */
+async function removeIfStray(path: string): Promise<void> {
+  try {
+    const info = await lstat(path);
+    if (Date.now() - info.mtimeMs > STRAY_TEMP_AGE_MS) await unlink(path);
+  } catch {
+    // Gone already, or not ours to remove: listing goes on.
+  }
+}
+
+function notFound(location: string, name: string | undefined): SessionjarError {
+  const message = name
+    ? `no session named "${name}" (looked for ${location}). Run \`sessionjar list\` to see the recorded sessions, or \`sessionjar record ${name} --url <login-url>\` to record it.`
+    : `no session file at ${location}. Check the path, or run \`sessionjar list\` to see the recorded sessions.`;
+  return new SessionjarError('SESSION_NOT_FOUND', message, { details: { file: location } });
+}
+
+function symlinkRefused(location: string): SessionjarError {
+  return new SessionjarError(
+    'UNSAFE_PATH',
+    `${location} is a symbolic link; sessionjar refuses to read or write session files through links. Replace it with the file itself.`,
+    { details: { file: location } },
+  );
+}
+
+function notAFile(location: string): SessionjarError {
+  return new SessionjarError('UNSAFE_PATH', `${location} is not a regular file; a session file must be one.`, {
+    details: { file: location },
+  });
+}
+
+function ioError(action: string, path: string, error: unknown): SessionjarError {
+  if (error instanceof SessionjarError) return error;
+  return new SessionjarError('IO_ERROR', `cannot ${action} ${display(path)}: ${(error as Error).message}`, {
+    cause: error,
+    details: { file: display(path) },
+  });
+}
+
+function octal(info: Stats): string {
+  return `0${(info.mode & 0o777).toString(8)}`;
+}
+
+function code(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException)?.code;
+}

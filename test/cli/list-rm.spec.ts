@@ -1,0 +1,112 @@
+import { expect, test } from '@playwright/test';
+import { execFile } from 'node:child_process';
+import { access, chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { FileStore } from '../../src/store/file-store.js';
+import { sampleSession } from '../store/contract.js';
+
+// The real binary (npm run build first), run in a temp folder so locations print as recordings/<name>.json.
+const CLI = resolve('dist/cli.js');
+
+let root: string;
+let store: FileStore;
+test.beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'sj-cli-store-'));
+  store = new FileStore({ dir: join(root, 'recordings') });
+});
+test.afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [CLI, ...args], { cwd: root, env: { PATH: process.env.PATH, ...env }, timeout: 20_000 }, (error, stdout, stderr) => {
+      done({ status: error ? Number(error.code) : 0, stdout, stderr });
+    });
+  });
+}
+
+test('list on an empty store says how to record one', async () => {
+  expect(await cli(['list'])).toEqual({
+    status: 0,
+    stdout: 'no sessions (record one with `sessionjar record <name> --url <login-url>`)\n',
+    stderr: '',
+  });
+});
+
+test('list shows each session sorted, and an unreadable one with its problem', async () => {
+  await store.save('zeta', sampleSession('zeta'));
+  await store.save('alpha', { ...sampleSession('alpha'), cookies: [] });
+  await writeFile(join(root, 'recordings', 'broken.json'), '{"version": 1,', { mode: 0o600 });
+  const { status, stdout, stderr } = await cli(['list']);
+  expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
+  expect(stdout.split('\n')).toEqual([
+    // The second column, the expiry state, belongs to session/expiry.ts and is tested there.
+    expect.stringMatching(/^alpha\t[a-z]+\t0 cookies\tupdated 2026-01-02T03:04:05\.000Z$/),
+    expect.stringMatching(/^broken\tunreadable: recordings\/broken\.json: not valid JSON \(.+\)\. The file was left unchanged/),
+    expect.stringMatching(/^zeta\t[a-z]+\t2 cookies\tupdated 2026-01-02T03:04:05\.000Z$/),
+    '',
+  ]);
+  expect(stdout).not.toContain('s3cr3t');
+});
+
+test('list --json, with the store chosen by SESSIONJAR_DIR', async () => {
+  await store.save('github', sampleSession('github'));
+  await writeFile(join(root, 'recordings', 'future.json'), JSON.stringify({ ...sampleSession('future'), version: 9 }), { mode: 0o600 });
+  const { status, stdout } = await cli(['list', '--json'], { SESSIONJAR_DIR: 'recordings' });
+  expect(status).toBe(0);
+  expect(JSON.parse(stdout)).toEqual([
+    {
+      name: 'future',
+      location: 'recordings/future.json',
+      error: { code: 'SESSION_TOO_NEW', message: expect.stringContaining('written by a newer sessionjar (format version 9') },
+    },
+    { name: 'github', location: 'recordings/github.json', cookies: 2, updatedAt: '2026-01-02T03:04:05.000Z', state: expect.any(String) },
+  ]);
+});
+
+test('list warns on stderr about a file other users can read, and fixes it', async () => {
+  await store.save('github', sampleSession('github'));
+  await chmod(join(root, 'recordings', 'github.json'), 0o644);
+  const { status, stderr } = await cli(['--dir', 'recordings', 'list']);
+  expect(status).toBe(0);
+  expect(stderr).toBe('sessionjar: warning: recordings/github.json had mode 0644, readable by other users; set it to 0600\n');
+});
+
+test('rm deletes the session; rm of a missing one exits 3 and says where it looked', async () => {
+  await store.save('github', sampleSession('github'));
+  expect(await cli(['--dir', 'recordings', 'rm', 'github'])).toEqual({ status: 0, stdout: 'removed recordings/github.json\n', stderr: '' });
+  await expect(access(join(root, 'recordings', 'github.json'))).rejects.toThrow();
+  expect(await cli(['--dir', 'recordings', 'rm', 'github'])).toEqual({
+    status: 3,
+    stdout: '',
+    stderr: 'sessionjar: error [SESSION_NOT_FOUND]: no session "github" to remove (looked for recordings/github.json). Run `sessionjar list` to see the recorded sessions.\n',
+  });
+});
+
+test('rm --json, and rm of a broken file', async () => {
+  await store.save('x', sampleSession('x'));
+  await writeFile(join(root, 'recordings', 'x.json'), 'truncated {');
+  const ok = await cli(['--dir', 'recordings', 'rm', 'x', '--json']);
+  expect(ok.status).toBe(0);
+  expect(JSON.parse(ok.stdout)).toEqual({ removed: 'x', location: 'recordings/x.json' });
+  const missing = await cli(['--dir', 'recordings', 'rm', 'x', '--json']);
+  expect(missing.status).toBe(3);
+  expect(JSON.parse(missing.stderr)).toEqual({ error: { code: 'SESSION_NOT_FOUND', message: expect.stringContaining('no session "x" to remove'), file: 'recordings/x.json' } });
+});
+
+test('rm with a path, and with an invalid name', async () => {
+  const file = join(root, 'elsewhere.json');
+  await store.save(file, sampleSession('elsewhere'));
+  expect(await cli(['rm', './elsewhere.json'])).toEqual({ status: 0, stdout: 'removed elsewhere.json\n', stderr: '' });
+  const bad = await cli(['rm', 'a b']);
+  expect(bad.status).toBe(2);
+  expect(bad.stderr).toContain('[USAGE]: invalid session name "a b"');
+});
+
+test('rm --help shows examples', async () => {
+  const { status, stdout } = await cli(['rm', '--help']);
+  expect(status).toBe(0);
+  expect(stdout).toContain('Examples:\n  sessionjar rm github');
+});

@@ -1,0 +1,19 @@
+import { readFileSync } from 'node:fs';
+import { parseSession, type Session } from '../../src/session/schema/index.js';
+
+/** The golden fixtures are dated before their cookies expire (1800000000 = 2027-01-15). */
+export const NOW = new Date('2026-01-01T00:00:00Z');
+
+export function fixturePath(name: string): string {
+  return new URL(`../fixtures/${name}`, import.meta.url).pathname;
+}
+
+export function fixture(name: string): string {
+  return readFileSync(fixturePath(name), 'utf8');
+}
+
+export function goldenSession(): Session {
+  return parseSession(fixture('session-golden.json'), { file: 'test/fixtures/session-golden.json' });
+}
+
+export const importOptions = (file: string) => ({ name: 'imported', file, now: NOW });

@@ -1,0 +1,102 @@
+import { expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runDoctor, type DoctorCheck } from '../../src/cli/doctor-checks.js';
+import { encryptSession } from '../../src/session/envelope.js';
+import { newSession } from '../../src/session/new-session.js';
+import { serializeSession, type Session } from '../../src/session/schema/index.js';
+
+const NOW = Date.parse('2026-11-25T09:00:00Z');
+
+function session(name: string, expires: number | null): Session {
+  const s = newSession(name, new Date(NOW - 3600_000));
+  s.cookies.push({ name: 'sid', value: 'abcdef123456', domain: '127.0.0.1', hostOnly: true, path: '/', expires, httpOnly: true, secure: false });
+  return s;
+}
+
+function byId(checks: DoctorCheck[], id: string): DoctorCheck {
+  const found = checks.find((c) => c.id === id);
+  if (!found) throw new Error(`no check ${id} in ${JSON.stringify(checks.map((c) => c.id))}`);
+  return found;
+}
+
+function git(cwd: string, ...args: string[]): void {
+  execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd, stdio: 'ignore' });
+}
+
+/** A repository with a recordings folder git would commit, loosely permitted, holding an expired and an encrypted session. */
+async function brokenSetup(): Promise<{ repo: string; dir: string }> {
+  const repo = mkdtempSync(join(tmpdir(), 'sj-doctor-'));
+  git(repo, 'init', '-q');
+  const dir = join(repo, 'recordings');
+  mkdirSync(dir);
+  chmodSync(dir, 0o755);
+  writeFileSync(join(dir, 'old.json'), serializeSession(session('old', NOW / 1000 - 600)), { mode: 0o644 });
+  chmodSync(join(dir, 'old.json'), 0o644);
+  const sealed = await encryptSession(serializeSession(session('locked', NOW / 1000 + 86_400)), { passphrase: 'pw-for-doctor' });
+  writeFileSync(join(dir, 'locked.json'), JSON.stringify(sealed), { mode: 0o600 });
+  return { repo, dir };
+}
+
+test('doctor on a broken set-up finds each problem, with a fix for each', async () => {
+  const { repo, dir } = await brokenSetup();
+  const report = await runDoctor({
+    dir,
+    cwd: repo,
+    env: { SESSIONJAR_BROWSER: join(repo, 'no-such-browser') },
+    now: NOW,
+    nodeVersion: '20.11.0',
+    interactive: false,
+  });
+  expect(report.ok).toBe(false);
+  const c = report.checks;
+  expect(byId(c, 'node')).toMatchObject({ status: 'fail', message: 'Node.js 20.11.0 is older than 20.18.1' });
+  expect(byId(c, 'browser')).toMatchObject({ status: 'fail', message: `SESSIONJAR_BROWSER: no browser at "${join(repo, 'no-such-browser')}". Give the path of a Chrome or Chromium executable.` });
+  expect(byId(c, 'permissions').status).toBe('fail');
+  expect(byId(c, 'permissions').message).toContain('(0755)');
+  expect(byId(c, 'permissions').message).toContain('old.json (0644)');
+  expect(byId(c, 'permissions').fix).toContain(`chmod 600 ${join(dir, 'old.json')}`);
+  expect(byId(c, 'git')).toMatchObject({ status: 'fail', fix: `echo '/recordings/' >> ${join(repo, '.gitignore')}` });
+  expect(byId(c, 'session:old')).toMatchObject({ status: 'fail', message: 'old: expired 2026-11-25T08:50:00.000Z (cookie "sid" (127.0.0.1))', fix: 'sessionjar record old --url <login-url>' });
+  expect(byId(c, 'session:locked')).toMatchObject({ status: 'fail', message: 'locked: encrypted, and no passphrase or key is available' });
+  expect(byId(c, 'session:locked').fix).toContain('SESSIONJAR_PASSPHRASE');
+});
+
+test('doctor on the same set-up, fixed, passes; it changed nothing itself', async () => {
+  const { repo, dir } = await brokenSetup();
+  const broken = await runDoctor({ dir, cwd: repo, env: {}, now: NOW, interactive: false });
+  // Doctor only reads: the loose modes are still there after it ran.
+  expect(byId(broken.checks, 'permissions').status).toBe('fail');
+  chmodSync(dir, 0o700);
+  chmodSync(join(dir, 'old.json'), 0o600);
+  writeFileSync(join(repo, '.gitignore'), '/recordings/\n');
+  writeFileSync(join(dir, 'old.json'), serializeSession(session('old', NOW / 1000 + 86_400)), { mode: 0o600 });
+  const report = await runDoctor({ dir, cwd: repo, env: { SESSIONJAR_PASSPHRASE: 'pw-for-doctor' }, now: NOW, interactive: false });
+  expect(report.checks.filter((ch) => ch.status !== 'ok')).toEqual([]);
+  expect(report.ok).toBe(true);
+  expect(byId(report.checks, 'session:locked').message).toBe('locked: encrypted, valid until 2026-11-26T09:00:00.000Z (cookie "sid" (127.0.0.1))');
+  expect(byId(report.checks, 'git').message).toBe('recordings is ignored by git'.replace('recordings', dir));
+});
+
+test('doctor: a session file already committed is reported with `git rm --cached`; a wrong passphrase is an error', async () => {
+  const { repo, dir } = await brokenSetup();
+  chmodSync(join(dir, 'old.json'), 0o600);
+  git(repo, 'add', 'recordings/old.json');
+  git(repo, 'commit', '-q', '-m', 'oops');
+  writeFileSync(join(repo, '.gitignore'), '/recordings/\n');
+  const report = await runDoctor({ dir, cwd: repo, env: { SESSIONJAR_PASSPHRASE: 'wrong' }, now: NOW, interactive: false });
+  expect(byId(report.checks, 'git')).toMatchObject({ status: 'fail', message: 'session files are tracked by git: recordings/old.json' });
+  expect(byId(report.checks, 'git').fix).toMatch(/^git rm --cached recordings\/old\.json/);
+  expect(byId(report.checks, 'session:locked').status).toBe('fail');
+  expect(byId(report.checks, 'session:locked').message).toMatch(/cannot decrypt: wrong passphrase, or the file was modified/);
+});
+
+test('doctor outside a git repository: nothing would be committed; a missing folder is fine', async () => {
+  const outside = mkdtempSync(join(tmpdir(), 'sj-doctor-nogit-'));
+  const report = await runDoctor({ dir: join(outside, 'recordings'), cwd: outside, env: {}, now: NOW, interactive: false });
+  expect(byId(report.checks, 'git')).toMatchObject({ status: 'ok', message: 'not in a git repository: nothing would be committed' });
+  expect(byId(report.checks, 'permissions').status).toBe('ok');
+  expect(byId(report.checks, 'node').status).toBe('ok');
+});

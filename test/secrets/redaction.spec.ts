@@ -1,0 +1,176 @@
+import { expect, test } from '@playwright/test';
+import { execFile } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { newSession } from '../../src/session/new-session.js';
+import { serializeSession, type Session } from '../../src/session/schema/index.js';
+import { startHttpServer, type TestServer } from '../helpers/servers.js';
+
+/**
+ * Known secrets go into a session; every output path of every command that exists is run through
+ * the built CLI and stdout + stderr are searched for them. Run `npm run build` first.
+ */
+
+const b64url = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+const JWT = `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url({ sub: 'demo', exp: Math.floor(Date.now() / 1000) + 3600 })}.SIGNATUREjwtSECRETpart0123456789`;
+const SECRETS = {
+  cookie: 'COOKIEsecret-7f3a9c2e41d8b6',
+  authorization: 'AUTHheaderSECRET-5e8d2b7c9a41',
+  storageToken: 'STORAGEtokenSECRET-c4a1e9d7b3f2',
+  ruleSource: 'RULEsourceSECRET-9b2d6f1a8e3c',
+  defaultHeader: 'APIKEYdefaultSECRET-1d7e3a9c5b',
+  jwt: JWT,
+  jwtSignature: 'SIGNATUREjwtSECRETpart0123456789',
+  rotated: 'ROTATEDcookieSECRET-2f8b4d6a0c',
+  brokenFile: 'BROKENfileSECRET-6a0c2e4f8b1d',
+  passphrase: 'PASSPHRASEsecret-3c5e7a9b1d',
+};
+
+function sessionFor(origin: string): Session {
+  const s = newSession('jar');
+  s.cookies.push({ name: 'sid', value: SECRETS.cookie, domain: '127.0.0.1', hostOnly: true, path: '/', expires: Math.floor(Date.now() / 1000) + 7200, httpOnly: true, secure: false });
+  s.headers.default['X-Api-Key'] = SECRETS.defaultHeader;
+  s.headers.origins[origin] = { Authorization: `Bearer ${SECRETS.authorization}` };
+  s.headers.rules.push({ header: 'X-Rule-Token', from: { storage: 'localStorage', origin, key: 'ruleToken' }, template: 'Token {value}', origins: [origin] });
+  s.origins.push({
+    origin,
+    localStorage: { ruleToken: SECRETS.ruleSource, auth: JSON.stringify({ access_token: SECRETS.storageToken, id_token: JWT }) },
+    sessionStorage: { jwt: JWT },
+  });
+  s.login = { url: `${origin}/login`, env: [], probe: { url: `${origin}/api/me`, method: 'GET', expect: {} } };
+  return s;
+}
+
+interface Run {
+  args: string[];
+  code: number | null;
+  out: string;
+}
+
+function cli(dir: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['dist/cli.js', '--dir', dir, ...args],
+      { env: { ...process.env, SESSIONJAR_PASSPHRASE: '', SESSIONJAR_KEY_FILE: '', SESSIONJAR_DEBUG: '', ...env }, timeout: 60_000, maxBuffer: 16 << 20 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ args, code, out: `${stdout}\n${stderr}` });
+      },
+    );
+  });
+}
+
+/** A secret leaks when it, or any 12 characters of it, appear (an excerpt is a leak too). */
+function leaks(run: Run): string[] {
+  return Object.entries(SECRETS)
+    .filter(([name, value]) => {
+      if (run.out.includes(value)) return true;
+      // A JWT's first segment is the same standard header in every token: not evidence of a leak.
+      if (name === 'jwt') return false;
+      for (let i = 0; i + 12 <= value.length; i++) if (run.out.includes(value.slice(i, i + 12))) return true;
+      return false;
+    })
+    .map(([name]) => name);
+}
+
+let server: TestServer;
+let commands: Set<string>;
+
+test.beforeAll(async () => {
+  server = await startHttpServer((req, res) => {
+    const cookie = req.headers.cookie ?? '';
+    const authorized = cookie.includes('sid=') && req.headers.authorization?.startsWith('Bearer ');
+    if (req.url === '/api/me' && authorized) {
+      res.setHeader('Set-Cookie', `sid=${SECRETS.rotated}; Path=/; HttpOnly; Max-Age=7200`);
+      res.setHeader('Content-Type', 'application/json');
+      res.end('{"user":"demo"}');
+    } else if (req.url === '/fail') {
+      res.statusCode = 500;
+      res.end('server trouble');
+    } else {
+      res.statusCode = authorized ? 404 : 401;
+      res.end('no');
+    }
+  });
+  const help = await cli('recordings', ['--help']);
+  commands = new Set([...help.out.matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((m) => m[1]!));
+});
+
+test.afterAll(async () => {
+  await server.close();
+});
+
+/** Each row: a command (skipped with a note when this build has none) and its arguments. */
+function cases(origin: string): [string, string[], Record<string, string>?][] {
+  const me = `${origin}/api/me`;
+  return [
+    ['list', ['list']],
+    ['list', ['list', '--json']],
+    ['inspect', ['inspect', 'jar']],
+    ['inspect', ['inspect', 'jar', '--json']],
+    ['export', ['export', 'jar', '--format', 'netscape', '--output', '-', '--dry-run']],
+    ['request', ['request', 'jar', me, '-v']],
+    ['request', ['request', 'jar', me, '-i', '-v', '--read-only']],
+    ['request', ['request', 'jar', `${origin}/fail`, '--fail', '-v']],
+    ['request', ['request', 'jar', `${origin}/fail`, '--fail', '--json', '{}'], { SESSIONJAR_DEBUG: '1' }],
+    ['request', ['request', 'jar', 'http://127.0.0.1:1/refused', '-v'], { SESSIONJAR_DEBUG: '1' }],
+    ['status', ['status', 'jar']],
+    ['status', ['status', 'jar', '--json', '--probe']],
+    ['refresh', ['refresh', 'jar'], { SESSIONJAR_DEBUG: '1' }],
+    ['doctor', ['doctor']],
+    ['doctor', ['doctor', '--json']],
+    // A file that is not valid JSON: V8 quotes the text around the error, which holds a cookie value.
+    ['inspect', ['inspect', 'broken'], { SESSIONJAR_DEBUG: '1' }],
+    ['request', ['request', 'broken', me], { SESSIONJAR_DEBUG: '1' }],
+    ['status', ['status', 'broken', '--json']],
+    ['list', ['list']],
+  ];
+}
+
+for (const encrypted of [false, true]) {
+  test(`no secret reaches stdout or stderr of any command (${encrypted ? 'encrypted' : 'plain'} session file)`, async () => {
+    test.setTimeout(180_000);
+    const dir = mkdtempSync(join(tmpdir(), 'sj-redact-'));
+    chmodSync(dir, 0o700);
+    writeFileSync(join(dir, 'jar.json'), serializeSession(sessionFor(server.origin)), { mode: 0o600 });
+    writeFileSync(join(dir, 'broken.json'), `{"version":1,"cookies":[{"name":"sid","value":${SECRETS.brokenFile}}]}`, { mode: 0o600 });
+    const env: Record<string, string> = encrypted ? { SESSIONJAR_PASSPHRASE: SECRETS.passphrase } : {};
+    if (encrypted) {
+      const run = await cli(dir, ['encrypt', 'jar'], env);
+      expect(run.code, run.out).toBe(0);
+      expect(leaks(run)).toEqual([]);
+    }
+    const skipped = new Set<string>();
+    let ran = 0;
+    for (const [command, args, extra] of cases(server.origin)) {
+      if (!commands.has(command)) {
+        skipped.add(command);
+        continue;
+      }
+      const run = await cli(dir, args, { ...env, ...extra });
+      ran++;
+      expect(leaks(run), `sessionjar ${args.join(' ')} printed:\n${run.out}`).toEqual([]);
+    }
+    // The session really was used: the rotated cookie was written back (and stays encrypted).
+    const stored = await cli(dir, ['request', 'jar', `${server.origin}/api/me`], env);
+    expect(stored.out).toContain('{"user":"demo"}');
+    const onDisk = readFileSync(join(dir, 'jar.json'), 'utf8');
+    if (encrypted) {
+      expect(JSON.parse(onDisk)).toMatchObject({ version: 1, encrypted: { format: 'aes-256-gcm' } });
+      expect(onDisk).not.toContain(SECRETS.cookie);
+    } else {
+      expect(onDisk).toContain(SECRETS.rotated);
+    }
+    test.info().annotations.push({ type: 'commands run', description: String(ran) }, { type: 'not in this build', description: [...skipped].join(', ') || 'none' });
+  });
+}
+
+test('--reveal shows the values where showing is the point', async () => {
+  test.skip(!commands.has('inspect'), 'no inspect command in this build');
+  const dir = mkdtempSync(join(tmpdir(), 'sj-reveal-'));
+  writeFileSync(join(dir, 'jar.json'), serializeSession(sessionFor(server.origin)), { mode: 0o600 });
+  const run = await cli(dir, ['inspect', 'jar', '--reveal']);
+  expect(run.out).toContain(SECRETS.cookie);
+});

@@ -1,0 +1,46 @@
+import { expect, test } from '@playwright/test';
+import { redact, registerSecrets, scrubRegistered, scrubSecrets } from '../../src/core/redact.js';
+import { newSession } from '../../src/session/new-session.js';
+import { parseSession } from '../../src/session/schema/index.js';
+import { sessionSecrets } from '../../src/session/secrets.js';
+
+test('sessionSecrets: cookie values, credential headers with and without scheme, storage values and JSON fields in them', () => {
+  const s = newSession('x');
+  const origin = 'https://api.example';
+  s.cookies.push({ name: 'sid', value: 'cookie+value/1', domain: 'example', hostOnly: true, path: '/', expires: null, httpOnly: true, secure: true });
+  s.cookies.push({ name: 'theme', value: 'dark', domain: 'example', hostOnly: true, path: '/', expires: null, httpOnly: false, secure: false });
+  s.headers.default['User-Agent'] = 'Mozilla/5.0 not a secret';
+  s.headers.origins[origin] = { Authorization: 'Bearer tok-abc-123456', 'Accept-Language': 'en-GB,en' };
+  s.origins.push({ origin, localStorage: { auth: '{"session":{"access_token":"nested-access-token"}}', lang: 'en' }, sessionStorage: {} });
+  const secrets = sessionSecrets(s);
+  expect(secrets).toEqual(
+    expect.arrayContaining(['cookie+value/1', 'cookie%2Bvalue%2F1', 'Bearer tok-abc-123456', 'tok-abc-123456', 'nested-access-token']),
+  );
+  for (const plain of ['dark', 'Mozilla/5.0 not a secret', 'en-GB,en', 'en']) expect(secrets).not.toContain(plain);
+});
+
+test('scrubSecrets replaces the longest secret first, so one containing another goes whole', () => {
+  expect(scrubSecrets('token=abcd1234-efgh', ['abcd', 'abcd1234-efgh'])).toBe(`token=${redact('abcd1234-efgh')}`);
+  expect(scrubSecrets('a 123 b', ['123'])).toBe('a 123 b');
+});
+
+test('registered secrets are scrubbed from any text printed later', () => {
+  registerSecrets(['registered-secret-42']);
+  expect(scrubRegistered('server said: bad token registered-secret-42 at line 1')).toBe('server said: bad token [redacted 20 chars] at line 1');
+});
+
+test('a JSON syntax error in a session file does not quote the file (V8 puts an excerpt in the message)', () => {
+  const text = '{"version":1,"cookies":[{"value":very-secret-cookie}]}';
+  expect(() => JSON.parse(text)).toThrow(/very-secre/);
+  let message = '';
+  try {
+    parseSession(text, { file: 'recordings/b.json' });
+  } catch (error) {
+    message = (error as Error).message;
+    expect((error as Error).cause).toBeUndefined();
+  }
+  expect(message).not.toContain('very-secre');
+  expect(message).toBe(
+    "recordings/b.json: not valid JSON (Unexpected token 'v' (excerpt withheld: it may hold a secret)). The file was left unchanged; fix it or re-record the session.",
+  );
+});
