@@ -2,9 +2,11 @@
 // GET, reads the whole body and resolves to the status, and `close()`. A client is loaded only in
 // the process that runs it, so no client pays for another's modules or memory.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /**
- * @typedef {{ url: string, http2: boolean, concurrency: number, sessionFile: string, caFile: string }} RunOptions
+ * @typedef {{ url: string, http2: boolean, concurrency: number, sessionFile: string, caFile: string, dist: string, readOnly?: boolean }} RunOptions
  * @typedef {{ one: () => Promise<number>, close: () => Promise<void> }} Client
  */
 
@@ -40,8 +42,8 @@ async function toughJar(doc, url) {
 /** @type {Record<string, (o: RunOptions) => Promise<Client>>} */
 export const CLIENTS = {
   async 'sessionjar request()'(o) {
-    const { openSession } = await import('../dist/replay/client.js');
-    const session = await openSession(o.sessionFile, { http2: o.http2, ca: readFileSync(o.caFile) });
+    const { openSession } = await import(pathToFileURL(join(o.dist, 'index.js')).href);
+    const session = await openSession(o.sessionFile, { http2: o.http2, ca: readFileSync(o.caFile), readOnly: o.readOnly === true });
     return {
       async one() {
         const res = await session.request(o.url);
@@ -52,8 +54,8 @@ export const CLIENTS = {
     };
   },
   async 'sessionjar fetch()'(o) {
-    const { openSession } = await import('../dist/replay/client.js');
-    const session = await openSession(o.sessionFile, { http2: o.http2, ca: readFileSync(o.caFile) });
+    const { openSession } = await import(pathToFileURL(join(o.dist, 'index.js')).href);
+    const session = await openSession(o.sessionFile, { http2: o.http2, ca: readFileSync(o.caFile), readOnly: o.readOnly === true });
     return {
       async one() {
         const res = await session.fetch(o.url);

@@ -4,7 +4,7 @@
 // Prints a markdown table and writes it into README.md's "Speed" section.
 // Knobs: BENCH_ROUNDS (5), BENCH_SECONDS per measurement (1.5), BENCH_COLD_RUNS (15), BENCH_README=0.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -23,6 +23,10 @@ const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0 && cpu
 const pinned = (core, args) => (hasTaskset ? ['taskset', ['-c', String(core), process.execPath, ...args]] : [process.execPath, args]);
 
 const work = mkdtempSync(join(tmpdir(), 'sessionjar-bench-'));
+// The build this run measures, copied so a rebuild meanwhile cannot change or break it. It stays
+// next to node_modules/ so its imports resolve as dist/'s do.
+const dist = `dist.bench-${process.pid}`;
+cpSync('dist', dist, { recursive: true });
 const keyFile = join(work, 'key.pem');
 const caFile = join(work, 'cert.pem');
 execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile,
@@ -93,7 +97,7 @@ try {
       for (const client of rotate(s.clients, round)) {
         // Each run gets its own copy of the session: sessionjar writes cookie updates back.
         const file = writeSession(join(work, `r${round}`));
-        const r = await measure({ client, url: s.url, http2: s.http2, concurrency: s.concurrency, sessionFile: file, caFile, warmupMs: 400, durationMs: DURATION_MS });
+        const r = await measure({ client, dist, url: s.url, http2: s.http2, concurrency: s.concurrency, sessionFile: file, caFile, warmupMs: 400, durationMs: DURATION_MS });
         results[s.name][client].push(r);
       }
     }
@@ -104,7 +108,7 @@ try {
   for (let i = 0; i < RSS_RUNS; i += 1) {
     for (const client of [SJ, RAW]) {
       const file = writeSession(join(work, `rss${i}`));
-      const r = await measure({ client, url: scenarios[1].url, http2: false, concurrency: 32, sessionFile: file, caFile, warmupMs: 0, count: RSS_REQUESTS });
+      const r = await measure({ client, dist, url: scenarios[1].url, http2: false, concurrency: 32, sessionFile: file, caFile, warmupMs: 0, count: RSS_REQUESTS });
       rss[client].push(r.maxRssKiB);
     }
   }
@@ -112,7 +116,7 @@ try {
   const cookie = fixedCookieHeader(JSON.parse(readFileSync(sessionFile, 'utf8')));
   const cold = { cli: [], undici: [] };
   const commands = {
-    cli: ['dist/cli.js', '--dir', join(work, 'store'), 'request', 'bench', `${origins.http}/api/me`],
+    cli: [join(dist, 'cli.js'), '--dir', join(work, 'store'), 'request', 'bench', `${origins.http}/api/me`],
     undici: ['bench/cold-undici.mjs', `${origins.http}/api/me`, cookie],
   };
   for (let i = 0; i < COLD_RUNS; i += 1) {
@@ -133,6 +137,7 @@ try {
 } finally {
   server.stdin.end();
   rmSync(work, { recursive: true, force: true });
+  rmSync(dist, { recursive: true, force: true });
 }
 
 function report(results, rss, cold) {

@@ -25,3 +25,21 @@ export { recordSession, type RecordOptions, type RecordResult } from './record/r
 export type { RecordSummary } from './record/summary.js';
 export { loginWithRecipe, type LoginOptions } from './record/login.js';
 export { applyToContext } from './record/apply.js';
+export {
+  exportSession,
+  importSession,
+  sniffFormat,
+  fromHttpie,
+  fromNetscape,
+  fromPlaywright,
+  toCookieHeader,
+  toHttpie,
+  toNetscape,
+  toPlaywright,
+  type ConversionReport,
+  type ExportFormat,
+  type ImportFormat,
+  type LostItem,
+  type StorageState,
+} from './session/convert/index.js';
+export { jarToSessionCookies, sessionCookiesToJar } from './replay/jar-convert.js';

@@ -1,10 +1,13 @@
 import type { Command } from 'commander';
 import { FileStore } from '../store/file-store.js';
-import type { SessionStore } from '../store/types.js';
+import { defaultKeyProvider } from '../store/keys.js';
 import { warn } from './output.js';
 
-/** The store the CLI works on: --dir, else $SESSIONJAR_DIR, else ./recordings. */
-export function storeFor(command: Command): SessionStore {
+/**
+ * The store the CLI works on: --dir, else $SESSIONJAR_DIR, else ./recordings. Encrypted files use
+ * SESSIONJAR_PASSPHRASE, SESSIONJAR_KEY_FILE or a terminal prompt (never a command-line argument).
+ */
+export function storeFor(command: Command): FileStore {
   const { dir } = command.optsWithGlobals<{ dir?: string }>();
-  return new FileStore({ dir: dir ?? process.env.SESSIONJAR_DIR ?? 'recordings', onWarning: warn });
+  return new FileStore({ dir: dir ?? process.env.SESSIONJAR_DIR ?? 'recordings', onWarning: warn, keys: defaultKeyProvider() });
 }

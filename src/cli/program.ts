@@ -11,6 +11,8 @@ import { makeInspectCommand } from './commands/inspect.js';
 import { makeSchemaCommand } from './commands/schema.js';
 import { makeRmCommand } from './commands/rm.js';
 import { makeDoctorCommand } from './commands/doctor.js';
+import { makeEncryptCommand } from './commands/encrypt.js';
+import { makeDecryptCommand } from './commands/decrypt.js';
 import { makeRequestCommand } from './commands/request.js';
 import { makeRecordCommand } from './commands/record.js';
 import { makeOpenCommand } from './commands/open.js';
@@ -30,7 +32,7 @@ export function makeProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ showGlobalOptions: true })
     .exitOverride();
-  const commands = [makeListCommand(), makeRmCommand(), makeDoctorCommand(), makeRequestCommand(), makeRecordCommand(), makeOpenCommand(), makeStatusCommand(), makeRefreshCommand(), makeDemoCommand(), makeImportCommand(), makeExportCommand(), makeInspectCommand(), makeSchemaCommand()];
+  const commands = [makeListCommand(), makeRmCommand(), makeDoctorCommand(), makeEncryptCommand(), makeDecryptCommand(), makeRequestCommand(), makeRecordCommand(), makeOpenCommand(), makeStatusCommand(), makeRefreshCommand(), makeDemoCommand(), makeImportCommand(), makeExportCommand(), makeInspectCommand(), makeSchemaCommand()];
   for (const command of commands) program.addCommand(command.exitOverride());
   return program;
 }

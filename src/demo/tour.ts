@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SessionjarError } from '../core/errors.js';
+import { SessionjarError, isSessionjarError } from '../core/errors.js';
 import type { ClientOptions } from '../replay/options.js';
 import type { Session } from '../session/schema/index.js';
 import formTotpRecipe from './recipes/form-totp.json' with { type: 'json' };
@@ -52,7 +52,7 @@ export interface DemoReport {
   serverStats: DemoStats;
 }
 
-interface Login {
+interface DemoLogin {
   style: DemoStyle;
   label: string;
   recipe: unknown;
@@ -63,7 +63,7 @@ interface Login {
 
 // The form login goes last: the timing runs on it while it is fresh, and the wait for the expiry
 // starts after the last login, so it is short.
-const LOGINS: Login[] = [
+const LOGINS: DemoLogin[] = [
   { style: 'sso', label: 'single sign-on', recipe: ssoRecipe, recipePath: 'src/demo/recipes/sso.json', url: (s) => `${s.app}/login`, api: (s) => `${s.app}/api/me` },
   { style: 'spa', label: 'single-page app (JWT)', recipe: spaRecipe, recipePath: 'src/demo/recipes/spa.json', url: (s) => `${s.spa}/login`, api: (s) => `${s.spa}/api/me` },
   { style: 'form', label: 'form login + TOTP', recipe: formTotpRecipe, recipePath: 'src/demo/recipes/form-totp.json', url: (s) => `${s.form}/login`, api: (s) => `${s.form}/api/me` },
@@ -79,10 +79,10 @@ function unexpected(step: string, detail: string): SessionjarError {
 
 /** The modules the tour drives, loaded when it runs: Playwright and undici stay out of `--help`. */
 async function loadModules() {
-  const [record, recipe, replay, refresher, status, fileStore, expiry] = await Promise.all([
+  const [record, recipe, open, refresher, status, fileStore, expiry] = await Promise.all([
     import('../record/record.js'),
     import('../record/recipe.js'),
-    import('../replay/client.js'),
+    import('../refresh/open.js'),
     import('../refresh/refresher.js'),
     import('../refresh/status.js'),
     import('../store/file-store.js'),
@@ -91,8 +91,7 @@ async function loadModules() {
   return {
     recordSession: record.recordSession,
     parseRecipe: recipe.parseRecipe,
-    openSession: replay.openSession,
-    createRefresher: refresher.createRefresher,
+    openSession: open.openSession,
     STRATEGIES: refresher.STRATEGIES,
     sessionStatus: status.sessionStatus,
     FileStore: fileStore.FileStore,
@@ -117,6 +116,7 @@ class Tour {
     private readonly site: DemoSite,
     private readonly store: Store,
     private readonly env: NodeJS.ProcessEnv,
+    private readonly ttlSeconds: number,
     private readonly options: DemoOptions,
   ) {
     // trustEnv off: a proxy from the environment has no business between us and loopback.
@@ -140,7 +140,7 @@ class Tour {
     }
   }
 
-  async record(login: Login): Promise<void> {
+  async record(login: DemoLogin): Promise<void> {
     const recipe = this.m.parseRecipe(login.recipe, login.recipePath);
     const started = performance.now();
     const result = await this.m.recordSession({
@@ -168,10 +168,10 @@ class Tour {
     ]);
   }
 
-  async replayApi(login: Login): Promise<void> {
+  async replayApi(login: DemoLogin): Promise<void> {
     const url = login.api(this.site);
     const { status, text } = await this.replay(login.style, url);
-    if (status !== 200) throw unexpected('replay', `GET ${url} with "${nameOf(login.style)}" answered ${status}`);
+    if (status !== 200) throw unexpected('replay', `GET ${url} with "${nameOf(login.style)}" answered ${status}${this.ttlHint()}`);
     const lines = [`GET ${new URL(url).pathname} → ${status} ${text}`];
     if (login.style === 'form') {
       const note = await this.replay('form', `${this.site.form}/api/notes`, {
@@ -185,7 +185,21 @@ class Tour {
     this.step(`Replayed "${nameOf(login.style)}" over plain HTTP, no browser`, lines);
   }
 
+  /** Sessions this short may lapse on a slow machine before the replay or the timing is done. */
+  ttlHint(): string {
+    return `; the demo sessions last ${this.ttlSeconds} s, perhaps less than this machine needed: try --ttl 30`;
+  }
+
   async time(samples: number): Promise<Timing> {
+    try {
+      return await this.#time(samples);
+    } catch (error) {
+      if (isSessionjarError(error)) throw error;
+      throw unexpected('timing', `${(error as Error).message}${this.ttlHint()}`);
+    }
+  }
+
+  async #time(samples: number): Promise<Timing> {
     const timing = await compareBrowserAndReplay({
       session: await this.store.load(nameOf('form')),
       url: `${this.site.form}/api/me`,
@@ -203,8 +217,8 @@ class Tour {
   }
 
   /** Waits until every session's own expiry (cookie Max-Age, JWT exp) has passed, then shows it. */
-  async expire(ttlSeconds: number): Promise<DemoReport['expired']> {
-    const deadlines = [...this.sessions.values()].map((s) => this.m.sessionExpiry(s, { marginSeconds: 0 }).expiresAt ?? Date.now() / 1000 + ttlSeconds);
+  async expire(): Promise<DemoReport['expired']> {
+    const deadlines = [...this.sessions.values()].map((s) => this.m.sessionExpiry(s, { marginSeconds: 0 }).expiresAt ?? Date.now() / 1000 + this.ttlSeconds);
     const waitMs = Math.max(0, Math.max(...deadlines) * 1000 - Date.now()) + 300;
     await sleep(waitMs);
     const expired: DemoReport['expired'] = [];
@@ -221,22 +235,21 @@ class Tour {
   }
 
   /** The same request with automatic refresh on, as the library and CLI make it by default. */
-  async refresh(login: Login): Promise<DemoReport['refreshed'][number] & { line: string }> {
+  async refresh(login: DemoLogin): Promise<DemoReport['refreshed'][number] & { line: string }> {
     let strategy: string | undefined;
-    const refresher = this.m.createRefresher({
-      store: this.store,
-      name: nameOf(login.style),
-      env: this.env,
-      interactive: false,
-      marginSeconds: 0,
-      client: this.client,
-      browserPath: this.options.browserPath,
-      onRefresh: (result) => {
-        strategy = result.strategy;
+    const started = performance.now();
+    // The library's openSession, as a script would call it: automatic refresh is on by default.
+    const session = await this.m.openSession(nameOf(login.style), {
+      ...this.client,
+      refresh: {
+        interactive: false,
+        marginSeconds: 0,
+        browserPath: this.options.browserPath,
+        onRefresh: (result) => {
+          strategy = result.strategy;
+        },
       },
     });
-    const started = performance.now();
-    const session = await this.m.openSession(nameOf(login.style), { ...this.client, refresher });
     let status: number;
     try {
       const res = await session.request(login.api(this.site));
@@ -274,7 +287,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
       DEMO_PASSWORD: site.credentials.password,
       DEMO_TOTP_SECRET: site.credentials.totpSecret,
     };
-    const tour = new Tour(m, site, new m.FileStore({ dir }), env, options);
+    const tour = new Tour(m, site, new m.FileStore({ dir }), env, ttlSeconds, options);
     tour.step(`Demo site started on loopback; its sessions and access tokens last ${ttlSeconds} s`, [
       `form login + TOTP  ${site.form}/login`,
       `single-page app    ${site.spa}/login`,
@@ -285,7 +298,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoReport> {
       await tour.replayApi(login);
     }
     const timing = await tour.time(samples);
-    const expired = await tour.expire(ttlSeconds);
+    const expired = await tour.expire();
     const refreshed: DemoReport['refreshed'] = [];
     const lines: string[] = [];
     for (const login of LOGINS) {

@@ -34,6 +34,8 @@ export interface RecordOptions {
   probe?: Probe;
   /** OAuth token endpoint (absolute, or relative to the login URL) when the page does not call it while logging in. */
   tokenEndpoint?: string;
+  /** Save the session encrypted (README "Encryption"); without it an existing file keeps its state. */
+  encrypt?: boolean;
   /** Enter on this stream ends an interactive login; default stdin when it is a terminal. */
   input?: NodeJS.ReadableStream;
 }
@@ -118,7 +120,8 @@ export async function recordSession(options: RecordOptions): Promise<RecordResul
     throw new SessionjarError('USAGE', 'nothing to log in with: give --recipe <file>, or record interactively in a headed browser.');
   }
   const headed = options.headed ?? interactive;
-  if (interactive && !hasDisplay(env)) {
+  // A headless interactive recording is for programs that drive the page themselves (tests, CDP).
+  if (interactive && headed && !hasDisplay(env)) {
     throw new SessionjarError(
       'NO_DISPLAY',
       'no display for an interactive login (DISPLAY and WAYLAND_DISPLAY are unset). Record by recipe instead (--recipe <file>, see docs/recipes.md), or run under a virtual display: xvfb-run -a sessionjar record ...',
@@ -143,7 +146,7 @@ export async function recordSession(options: RecordOptions): Promise<RecordResul
     onStatus: options.onStatus,
   });
   const session: Session = { ...captured, login: loginBlock(prepared, envNames) };
-  await store.save(options.name, session);
+  await store.save(options.name, session, options.encrypt ? { encrypt: true } : {});
   const location = store.locate(options.name);
   return { session, location, summary: summarize(session, location) };
 }

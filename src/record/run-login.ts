@@ -127,10 +127,18 @@ async function loginFailed(error: unknown, page: Page | undefined, run: LoginRun
     const path = join(tmpdir(), `sessionjar-${run.name.replace(/[^\w.-]/g, '_')}-${Date.now()}.png`);
     screenshot = await page.screenshot({ path, fullPage: true }).then(() => path, () => undefined);
   }
-  const detail = isSessionjarError(error) ? error.message : `${(error as Error).message ?? String(error)}`.split('\n')[0];
+  const detail = isSessionjarError(error) ? error.message : describeFailure(error);
   const parts = [`login failed: ${scrub(detail ?? '')}`];
   if (lastUrl) parts.push(`last URL: ${scrub(lastUrl)}`);
   if (screenshot) parts.push(`screenshot: ${screenshot}`);
   parts.push(run.recipe ? 'Check the credentials and the recipe (run with --headed to watch it, --debug for a screenshot).' : 'Try again, or raise --timeout.');
   return new SessionjarError('LOGIN_FAILED', parts.join('; '), { details: { ...(lastUrl ? { lastUrl: scrub(lastUrl) } : {}), ...(screenshot ? { screenshot } : {}) } });
+}
+
+/** Playwright's words for a person closing the window mid-step become the same sentence as a close seen while waiting. */
+function describeFailure(error: unknown): string {
+  const message = `${(error as Error)?.message ?? String(error)}`.split('\n')[0] ?? '';
+  return /(Target page, context or browser has been closed|Browser has been closed|browser has disconnected)/i.test(message)
+    ? 'the browser was closed before the login finished'
+    : message;
 }

@@ -179,13 +179,23 @@ export interface RefresherOptions extends RefreshOptions {
  */
 export function createRefresher(options: RefresherOptions): Refresher {
   const flight = new SingleFlight<Session>();
+  const margin = options.marginSeconds ?? 60;
   let produced: string | undefined;
   let latest: Session | undefined;
+  // isStale runs before every request: the expiry of a session object is computed once.
+  let known = new WeakMap<Session, { expiresAt?: number; ours: boolean }>();
+  const settle = (session: Session): void => {
+    produced = credentialFingerprint(session);
+    known = new WeakMap();
+  };
   return {
     isStale(session: Session): boolean {
-      if (produced !== undefined && credentialFingerprint(session) === produced) return false;
-      const { state } = sessionExpiry(session, { marginSeconds: options.marginSeconds });
-      return state === 'expired' || state === 'expiring';
+      let info = known.get(session);
+      if (!info) {
+        info = { expiresAt: sessionExpiry(session, { marginSeconds: 0 }).expiresAt, ours: credentialFingerprint(session) === produced };
+        known.set(session, info);
+      }
+      return !info.ours && info.expiresAt !== undefined && Date.now() / 1000 >= info.expiresAt - margin;
     },
     refresh(reason: RefreshReason): Promise<Session> {
       return flight.run(async () => {
@@ -197,13 +207,13 @@ export function createRefresher(options: RefresherOptions): Refresher {
           // Only expiring, not expired: the session still works, so the request goes on with it and
           // no other request retries the refresh until the next logged-out answer.
           if (reason.kind === 'stale' && seen && sessionExpiry(seen, { marginSeconds: 0 }).state !== 'expired') {
-            produced = credentialFingerprint(seen);
+            settle(seen);
             options.onStatus?.(`refresh ahead of the expiry failed; going on with the current session (${describe(error).split('\n')[0]})`);
             return seen;
           }
           throw error;
         }
-        produced = credentialFingerprint(result.session);
+        settle(result.session);
         latest = result.session;
         options.onRefresh?.(result);
         return result.session;

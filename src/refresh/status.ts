@@ -8,7 +8,7 @@ import { runProbe, type ProbeResult } from './probe.js';
  * Exit statuses of `sessionjar status`, one per state (documented in the README). 10 is
  * SESSION_EXPIRED's status everywhere else too.
  */
-export const STATUS_EXIT_CODES: Record<ExpiryState, number> = { valid: 0, expiring: 1, expired: 10, unknown: 15 };
+export const STATUS_EXIT_CODES: Record<ExpiryState, number> = { valid: 0, expiring: 16, expired: 10, unknown: 15 };
 
 export interface SessionStatus {
   name: string;

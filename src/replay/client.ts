@@ -4,6 +4,8 @@ import type { Session } from '../session/schema/index.js';
 import { loggedOutReason } from '../session/logged-out.js';
 import { defaultStore } from '../store/default-store.js';
 import type { SessionStore } from '../store/types.js';
+import { Deadline } from './deadline.js';
+import { decodeBody } from './decompress.js';
 import { createDispatcher } from './dispatcher.js';
 import { fromFetchInput, toFetchResponse } from './fetch-adapter.js';
 import { HeaderPolicy, isCredentialHeader, lowerKeys, type HeaderMap } from './headers.js';
@@ -11,7 +13,7 @@ import { SessionCookieJar, type CookieAccess } from './jar.js';
 import { resolveOptions, type ClientOptions, type ReplayEvent, type ResolvedOptions } from './options.js';
 import { RedirectGuard, redirectMethod, redirectTarget, withoutContentHeaders } from './redirects.js';
 import { backoffMs, isIdempotent, isRetryableError, sleep, statusRetryDelay } from './retry.js';
-import { totalTimeoutError } from './transport-errors.js';
+import { toSessionjarError, totalTimeoutError } from './transport-errors.js';
 import { WriteBack } from './write-back.js';
 
 /** Options of one {@link SessionClient.request}. */
@@ -65,6 +67,8 @@ export class SessionClient implements AsyncDisposable {
   private readonly writer: WriteBack | undefined;
   private readonly emit: ((event: ReplayEvent) => void) | undefined;
   private refreshing: Promise<void> | undefined;
+  private readonly built = new Map<string, { base: HeaderMap; cookie: string; headers: HeaderMap }>();
+  private readonly urls = new Map<string, URL>();
   private closed = false;
 
   /** Use {@link openSession} or {@link openSessionFrom}. */
@@ -103,16 +107,16 @@ export class SessionClient implements AsyncDisposable {
    */
   async request(input: string | URL, options: ReplayRequestOptions = {}): Promise<ReplayResponse> {
     if (this.closed) throw new SessionjarError('USAGE', 'This session was closed; open it again with openSession().');
-    const url = parseUrl(input);
+    const url = this.parse(input);
     const method = (options.method ?? 'GET').toUpperCase();
     if (this.options.refresher?.isStale?.(this.state)) await this.refresh('stale', url.href, this.state);
 
-    const controller = new AbortController();
+    const deadline = new Deadline();
     const total = this.resolved.timeouts.total;
-    const timer = setTimeout(() => controller.abort(totalTimeoutError(method, url.href, total)), total);
+    const timer = setTimeout(() => deadline.abort(totalTimeoutError(method, url.href, total)), total);
     timer.unref();
     const outer = options.signal;
-    const onAbort = (): void => controller.abort(outer?.reason);
+    const onAbort = (): void => deadline.abort(outer?.reason);
     if (outer?.aborted) onAbort();
     else outer?.addEventListener('abort', onAbort, { once: true });
     const done = (): void => {
@@ -121,13 +125,14 @@ export class SessionClient implements AsyncDisposable {
     };
     try {
       const sentWith = this.state;
-      let response = await this.follow(url, method, options, controller.signal);
+      let response = await this.follow(url, method, options, deadline);
       if (this.shouldRefresh(response, method)) {
         await response.body.dump();
         this.emit?.({ type: 'refresh', url: response.url, reason: 'logged-out' });
         // Another request may have refreshed while this one was in flight: then just send it again.
         if (this.state === sentWith) await this.refresh('logged-out', response.url, sentWith);
-        response = await this.follow(url, method, options, controller.signal);
+        response = await this.follow(url, method, options, deadline);
+        // Once only: a second logged-out answer is an error, never another refresh.
         const again = this.loggedOut(response);
         if (again !== undefined) {
           await response.body.dump();
@@ -206,7 +211,7 @@ export class SessionClient implements AsyncDisposable {
   }
 
   /** Follows redirects hop by hop, storing every hop's Set-Cookie and recomputing headers per hop. */
-  private async follow(start: URL, startMethod: string, options: ReplayRequestOptions, signal: AbortSignal): Promise<ReplayResponse> {
+  private async follow(start: URL, startMethod: string, options: ReplayRequestOptions, deadline: Deadline): Promise<ReplayResponse> {
     let url = start;
     let method = startMethod;
     let body: Body = options.body ?? null;
@@ -216,20 +221,24 @@ export class SessionClient implements AsyncDisposable {
     let guard: RedirectGuard | undefined;
     const redirects: { url: string; status: number }[] = [];
     for (;;) {
-      const headers = this.headersFor(url, crossed, downgraded, callerHeaders);
-      const res = await this.send(url, method, headers, body, signal);
+      // URL getters build a new string on every call: read the origin once per hop.
+      const origin = url.origin;
+      const headers = this.headersFor(url, origin, crossed, downgraded, callerHeaders);
+      const res = await this.send(url, origin, method, headers, body, deadline);
       const status = res.statusCode;
-      this.jar.storeSetCookies(res.headers['set-cookie'], url.href);
+      const setCookie = res.headers['set-cookie'];
+      if (setCookie !== undefined) this.jar.storeSetCookies(setCookie, url);
       if (this.writer && this.jar.hasChanges) this.writer.schedule();
       this.emit?.({ type: 'response', status, url: url.href, headers: res.headers as Record<string, string | string[]> });
       const target = options.redirect === 'manual' ? undefined : redirectTarget(status, res.headers.location, url);
       if (!target) {
+        mapBodyErrors(res.body, method, url.href, this.resolved.timeouts);
         return {
           status,
           statusText: res.statusText,
           url: url.href,
           headers: res.headers as Record<string, string | string[]>,
-          body: res.body,
+          body: decodeBody(res.body, res.headers['content-encoding'], status, method),
           redirects,
         };
       }
@@ -252,9 +261,10 @@ export class SessionClient implements AsyncDisposable {
     }
   }
 
-  private headersFor(url: URL, crossed: boolean, downgraded: boolean, callerHeaders: HeaderMap | undefined): HeaderMap {
+  private headersFor(url: URL, origin: string, crossed: boolean, downgraded: boolean, callerHeaders: HeaderMap | undefined): HeaderMap {
     const safe = crossed || downgraded;
-    const base = safe ? this.policy.forRedirect(url.origin, downgraded) : this.policy.forOrigin(url.origin);
+    if (!safe && callerHeaders === undefined) return this.plainHeaders(url, origin);
+    const base = safe ? this.policy.forRedirect(origin, downgraded) : this.policy.forOrigin(origin);
     let headers: HeaderMap;
     if (callerHeaders === undefined) headers = { ...base };
     else if (!safe) headers = { ...base, ...callerHeaders };
@@ -268,25 +278,58 @@ export class SessionClient implements AsyncDisposable {
     return headers;
   }
 
+  /**
+   * The common case (no per-request headers, the origin asked for): the same headers object as
+   * long as the origin's headers and the Cookie header are the same strings, so an unchanged
+   * session costs a lookup per request, not an object build.
+   */
+  private plainHeaders(url: URL, origin: string): HeaderMap {
+    const key = origin + url.pathname;
+    const base = this.policy.forOrigin(origin);
+    const cookie = this.jar.cookieHeader(url, true, key);
+    const cached = this.built.get(key);
+    if (cached && cached.base === base && cached.cookie === cookie) return cached.headers;
+    const headers = cookie === '' ? base : { ...base, cookie: base.cookie ? `${base.cookie}; ${cookie}` : cookie };
+    if (this.built.size >= MAX_CACHED) this.built.clear();
+    this.built.set(key, { base, cookie, headers });
+    return headers;
+  }
+
   /** One hop, retried when that is safe: an idempotent method after a broken connection or a 429/502/503/504. */
-  private async send(url: URL, method: string, headers: HeaderMap, body: Body, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+  private async send(
+    url: URL,
+    origin: string,
+    method: string,
+    headers: HeaderMap,
+    body: Body,
+    deadline: Deadline,
+  ): Promise<Dispatcher.ResponseData> {
     const { limit, maxRetryAfterMs } = this.resolved.retry;
     const retryable = limit > 0 && isIdempotent(method);
     for (let attempt = 0; ; attempt++) {
       this.emit?.({ type: 'request', method, url: url.href, headers });
       let res: Dispatcher.ResponseData;
       try {
-        res = await this.dispatcher.request({ origin: url.origin, path: url.pathname + url.search, method: method as Dispatcher.HttpMethod, headers, body, signal });
+        res = await this.dispatcher.request({
+          origin,
+          path: url.pathname + url.search,
+          method: method as Dispatcher.HttpMethod,
+          headers,
+          body,
+          signal: deadline,
+        });
       } catch (error) {
-        if (!retryable || attempt >= limit || signal.aborted || !isRetryableError(error)) throw error;
-        await this.wait(backoffMs(attempt), method, url, attempt, (error as Error).message, signal);
+        if (!retryable || attempt >= limit || deadline.aborted || !isRetryableError(error)) {
+          throw toSessionjarError(error, method, url.href, this.resolved.timeouts);
+        }
+        await this.wait(backoffMs(attempt), method, url, attempt, (error as Error).message, deadline);
         continue;
       }
       if (retryable && attempt < limit) {
         const delay = statusRetryDelay(res.statusCode, res.headers['retry-after'], attempt, maxRetryAfterMs);
         if (delay !== undefined) {
           await res.body.dump();
-          await this.wait(delay, method, url, attempt, `status ${res.statusCode}`, signal);
+          await this.wait(delay, method, url, attempt, `status ${res.statusCode}`, deadline);
           continue;
         }
       }
@@ -294,9 +337,21 @@ export class SessionClient implements AsyncDisposable {
     }
   }
 
-  private async wait(delayMs: number, method: string, url: URL, attempt: number, reason: string, signal: AbortSignal): Promise<void> {
+  private async wait(delayMs: number, method: string, url: URL, attempt: number, reason: string, deadline: Deadline): Promise<void> {
     this.emit?.({ type: 'retry', method, url: url.href, attempt: attempt + 1, delayMs, reason });
-    await sleep(delayMs, signal);
+    await sleep(delayMs, deadline);
+  }
+
+  /** Parsed once per distinct URL string: scripts call the same few URLs over and over. */
+  private parse(input: string | URL): URL {
+    if (typeof input !== 'string') return parseUrl(input);
+    let url = this.urls.get(input);
+    if (url === undefined) {
+      url = parseUrl(input);
+      if (this.urls.size >= MAX_CACHED) this.urls.clear();
+      this.urls.set(input, url);
+    }
+    return url;
   }
 
   /** A logged-out answer, a refresher to ask, and a request that is safe to send again. */
@@ -337,6 +392,21 @@ export class SessionClient implements AsyncDisposable {
     await this.refreshing;
   }
 }
+
+/**
+ * Errors met while the caller reads the body (a body timeout, a reset) become SessionjarErrors too.
+ * undici ends a body through `destroy(error)`; wrapping that one method costs far less than an
+ * interceptor around every callback.
+ */
+function mapBodyErrors(body: Dispatcher.ResponseData['body'], method: string, url: string, timeouts: ResolvedOptions['timeouts']): void {
+  const destroy = body.destroy;
+  body.destroy = function (this: typeof body, error?: Error) {
+    return destroy.call(this, error === undefined ? error : (toSessionjarError(error, method, url, timeouts) as Error));
+  };
+}
+
+/** Bounds the per-client caches of parsed URLs and built headers. */
+const MAX_CACHED = 500;
 
 function parseUrl(input: string | URL): URL {
   let url: URL;

@@ -1,15 +1,13 @@
-import { Agent, EnvHttpProxyAgent, Pool, ProxyAgent, interceptors, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, Pool, ProxyAgent, type Dispatcher } from 'undici';
 import { SessionjarError } from '../core/errors.js';
 import type { ClientOptions, Timeouts } from './options.js';
-import { mapErrors } from './transport-errors.js';
 
 /** undici's default cap of concurrent HTTP/2 streams; pipelining this deep lets one connection multiplex. */
 const H2_STREAMS = 100;
 
 /**
  * The one dispatcher of a client: a keep-alive pool per origin (undici's Agent), HTTP/2 by ALPN when
- * asked, a proxy when given or found in the environment, decompressed bodies, and errors mapped to
- * SessionjarErrors.
+ * asked, a proxy when given or found in the environment.
  *
  * @example
  * ```ts
@@ -30,38 +28,22 @@ export function createDispatcher(options: ClientOptions, timeouts: Required<Time
     // HTTP/1.1 trades head-of-line blocking for little and some servers mishandle it.
     factory: (origin, opts) => {
       const h2 = options.http2 === true && String(origin).startsWith('https:');
-      return new Pool(origin, { ...opts, allowH2: h2, ...(h2 ? { pipelining: H2_STREAMS } : {}) });
+      // One connection unless told otherwise: while the first one is still negotiating ALPN, the
+      // pool would otherwise open another per concurrent request and never multiplex.
+      return new Pool(origin, h2 ? { ...opts, allowH2: true, pipelining: H2_STREAMS, connections: options.connections ?? 1 } : opts);
     },
   };
   const proxy = options.proxy ?? (options.trustEnv === false ? undefined : null);
-  let base: Dispatcher;
+  // No interceptors (compose): each one re-encodes and re-parses the response headers of the
+  // request() API, which cost more than the whole cookie path. Decompression and error mapping
+  // are done by the client on the response instead.
   if (typeof proxy === 'string') {
-    base = new ProxyAgent({ ...agentOptions, uri: checkProxy(proxy, 'proxy'), requestTls: { ...tls, timeout: timeouts.connect } });
-  } else if (proxy === null && hasEnvProxy(options.env ?? process.env)) {
-    base = envProxyAgent(options.env ?? process.env, agentOptions, tls, timeouts.connect);
-  } else {
-    base = new Agent(agentOptions);
+    return new ProxyAgent({ ...agentOptions, uri: checkProxy(proxy, 'proxy'), requestTls: { ...tls, timeout: timeouts.connect } });
   }
-  return base.compose(decompress(), mapErrors(timeouts));
-}
-
-/**
- * undici's decompress interceptor (gzip, deflate, br, as fetch decodes them; error responses too).
- * It announces itself as experimental on stderr once per process; a CLI whose stderr users read
- * must not print that, so exactly that warning is swallowed while it is created.
- */
-function decompress(): Dispatcher.DispatcherComposeInterceptor {
-  const emitWarning = process.emitWarning;
-  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-    if (!String(warning).startsWith('DecompressInterceptor is experimental')) {
-      (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
-    }
-  }) as typeof process.emitWarning;
-  try {
-    return interceptors.decompress({ skipErrorResponses: false });
-  } finally {
-    process.emitWarning = emitWarning;
+  if (proxy === null && hasEnvProxy(options.env ?? process.env)) {
+    return envProxyAgent(options.env ?? process.env, agentOptions, tls, timeouts.connect);
   }
+  return new Agent(agentOptions);
 }
 
 /** Both spellings, lower case first, as curl and httpx read them. */

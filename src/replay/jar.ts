@@ -1,6 +1,7 @@
-import { Cookie as ToughCookie, CookieJar, MemoryCookieStore } from 'tough-cookie';
+import { CookieJar, MemoryCookieStore, type Cookie as ToughCookie } from 'tough-cookie';
 import type { Cookie } from '../session/schema/index.js';
 import { cookieKey, type CookieChanges } from '../session/merge.js';
+import { fromToughCookie, toToughCookie } from './jar-convert.js';
 
 /** Bounds the Cookie-header cache: a crawl over many paths must not grow it without end. */
 const MAX_CACHED_HEADERS = 1000;
@@ -44,7 +45,8 @@ export class SessionCookieJar implements CookieAccess {
   /** Earliest expiry (ms) of a cookie in the jar: when it passes, cached headers may be stale. */
   private nextExpiry = Infinity;
   private readonly setAt = new Map<string, number>();
-  private readonly changed = new Map<string, { cookie?: Cookie; at: number }>();
+  /** Changed cookies by key; converted to the file's form only when written (most are replaced first). */
+  private readonly changed = new Map<string, { cookie?: ToughCookie | Cookie; at: number }>();
   /** Bumped on every change; lets callers cache what they derive from cookies. */
   version = 0;
 
@@ -59,9 +61,8 @@ export class SessionCookieJar implements CookieAccess {
     const now = Date.now();
     for (const cookie of cookies) {
       if (cookie.expires !== null && cookie.expires * 1000 <= now) continue;
-      const tough = toTough(cookie);
       // putCookie, not setCookie: a stored cookie is trusted as recorded (its domain was checked when set).
-      void this.jar.store.putCookie(tough);
+      void this.jar.store.putCookie(toToughCookie(cookie));
       if (cookie.setAt !== undefined) this.setAt.set(cookieKey(cookie), cookie.setAt);
     }
     this.invalidate();
@@ -94,9 +95,9 @@ export class SessionCookieJar implements CookieAccess {
    * The Cookie header for `url`. `secureCookies: false` leaves Secure cookies out (an https → http
    * redirect downgrade, even to loopback).
    */
-  cookieHeader(url: URL, secureCookies = true): string {
+  cookieHeader(url: URL, secureCookies = true, cacheKey = url.origin + url.pathname): string {
     if (Date.now() >= this.nextExpiry) this.invalidate();
-    const key = secureCookies ? url.origin + url.pathname : `${url.origin}${url.pathname}\u0000insecure`;
+    const key = secureCookies ? cacheKey : `${cacheKey}\u0000insecure`;
     let header = this.headers.get(key);
     if (header === undefined) {
       const cookies = this.jar.getCookiesSync(url, { sort: true });
@@ -108,7 +109,7 @@ export class SessionCookieJar implements CookieAccess {
   }
 
   /** Stores the Set-Cookie header(s) of a response from `url`; invalid or foreign cookies are ignored. */
-  storeSetCookies(values: string | string[] | undefined, url: string): void {
+  storeSetCookies(values: string | string[] | undefined, url: string | URL): void {
     if (values === undefined) return;
     for (const value of typeof values === 'string' ? [values] : values) {
       const stored = this.jar.setCookieSync(value, url, { ignoreError: true, loose: true });
@@ -134,7 +135,7 @@ export class SessionCookieJar implements CookieAccess {
     if (this.changed.size === 0) return undefined;
     const changes: CookieChanges = { set: [], removed: [] };
     for (const [key, { cookie, at }] of this.changed) {
-      if (cookie) changes.set.push(cookie);
+      if (cookie) changes.set.push(isSessionCookie(cookie) ? cookie : this.fromTough(cookie));
       else changes.removed.push({ key, at });
     }
     this.changed.clear();
@@ -161,10 +162,13 @@ export class SessionCookieJar implements CookieAccess {
     const expiry = stored.expiryTime();
     // tough-cookie keeps an already-expired cookie until the next lookup; for us it is a removal.
     if (expiry !== undefined && expiry <= at) this.changed.set(key, { at });
-    else this.changed.set(key, { cookie: this.fromTough(stored), at });
-    this.invalidate();
+    else this.changed.set(key, { cookie: stored, at });
+    this.version++;
+    this.headers.clear();
+    if (expiry !== undefined && expiry > at && expiry < this.nextExpiry) this.nextExpiry = expiry;
   }
 
+  /** Forgets every cached header and finds the next expiry again. */
   private invalidate(): void {
     this.version++;
     this.headers.clear();
@@ -186,25 +190,12 @@ export class SessionCookieJar implements CookieAccess {
     return cookies;
   }
 
+  /** As the file stores it; `setAt` is when this value was set (tough-cookie keeps the first creation). */
   private fromTough(c: ToughCookie): Cookie {
-    const expiry = c.expiryTime();
-    const domain = c.domain ?? '';
-    const path = c.path ?? '/';
-    const setAt = this.setAt.get(cookieKey({ name: c.key, domain, path }));
-    return {
-      name: c.key,
-      value: c.value,
-      domain,
-      hostOnly: c.hostOnly ?? false,
-      path,
-      expires: expiry === undefined || !Number.isFinite(expiry) ? null : expiry / 1000,
-      httpOnly: c.httpOnly,
-      secure: c.secure,
-      ...(c.sameSite === 'strict' ? { sameSite: 'Strict' as const } : {}),
-      ...(c.sameSite === 'lax' ? { sameSite: 'Lax' as const } : {}),
-      ...(c.sameSite === 'none' ? { sameSite: 'None' as const } : {}),
-      ...(setAt === undefined ? {} : { setAt }),
-    };
+    const cookie = fromToughCookie(c) as Cookie;
+    const setAt = this.setAt.get(cookieKey(cookie));
+    const { setAt: _creation, ...rest } = cookie;
+    return setAt === undefined ? rest : { ...rest, setAt };
   }
 }
 
@@ -212,17 +203,6 @@ function newJar(): CookieJar {
   return new CookieJar(new MemoryCookieStore(), { rejectPublicSuffixes: true, allowSecureOnLocal: true, looseMode: true });
 }
 
-function toTough(c: Cookie): ToughCookie {
-  return new ToughCookie({
-    key: c.name,
-    value: c.value,
-    domain: c.domain.replace(/^\./, '').toLowerCase(),
-    hostOnly: c.hostOnly,
-    path: c.path,
-    expires: c.expires === null ? 'Infinity' : new Date(c.expires * 1000),
-    httpOnly: c.httpOnly,
-    secure: c.secure,
-    ...(c.sameSite === undefined ? {} : { sameSite: c.sameSite.toLowerCase() }),
-    creation: c.setAt === undefined ? new Date() : new Date(c.setAt),
-  });
+function isSessionCookie(cookie: ToughCookie | Cookie): cookie is Cookie {
+  return 'name' in cookie;
 }

@@ -1,3 +1,4 @@
+import type { Deadline } from './deadline.js';
 import { CONNECTION_ERROR_CODES, causeCode } from './transport-errors.js';
 
 /** Methods safe to send twice (RFC 9110 §9.2.2). */
@@ -64,18 +65,18 @@ export function statusRetryDelay(
   return asked <= maxRetryAfterMs ? asked : undefined;
 }
 
-/** Waits `ms`, or rejects with the signal's reason when it aborts first. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** Waits `ms`, or rejects with the deadline's reason when it aborts first. */
+export function sleep(ms: number, deadline: Deadline): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
+    if (deadline.aborted) return reject(deadline.reason as Error);
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(signal?.reason as Error);
+      reject(deadline.reason as Error);
     };
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      deadline.removeListener('abort', onAbort);
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    deadline.once('abort', onAbort);
   });
 }

@@ -1,4 +1,3 @@
-import type { Dispatcher } from 'undici';
 import { SessionjarError } from '../core/errors.js';
 import type { Timeouts } from './options.js';
 
@@ -70,45 +69,4 @@ function describe(cause: string, error: Error): string {
   if (cause === 'ENOTFOUND') return 'host not found (ENOTFOUND)';
   if (cause === 'UND_ERR_SOCKET') return `connection closed by the server (UND_ERR_SOCKET: ${error.message})`;
   return cause === error.message ? error.message : `${error.message} (${cause})`;
-}
-
-/**
- * An interceptor that maps errors reaching the caller (from `request()` and from reading the body)
- * to SessionjarErrors, so even a body timeout met in `await body.text()` says what to raise.
- */
-export function mapErrors(timeouts: Required<Timeouts>): Dispatcher.DispatcherComposeInterceptor {
-  return (dispatch) => (opts, handler) => dispatch(opts, new ErrorMappingHandler(handler, opts, timeouts));
-}
-
-class ErrorMappingHandler implements Dispatcher.DispatchHandler {
-  constructor(
-    private readonly handler: Dispatcher.DispatchHandler,
-    private readonly opts: Dispatcher.DispatchOptions,
-    private readonly timeouts: Required<Timeouts>,
-  ) {}
-
-  onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
-    this.handler.onRequestStart?.(controller, context);
-  }
-
-  onRequestUpgrade(...args: Parameters<NonNullable<Dispatcher.DispatchHandler['onRequestUpgrade']>>): void {
-    this.handler.onRequestUpgrade?.(...args);
-  }
-
-  onResponseStart(...args: Parameters<NonNullable<Dispatcher.DispatchHandler['onResponseStart']>>): void {
-    this.handler.onResponseStart?.(...args);
-  }
-
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    this.handler.onResponseData?.(controller, chunk);
-  }
-
-  onResponseEnd(controller: Dispatcher.DispatchController, trailers: Record<string, string | string[] | undefined>): void {
-    this.handler.onResponseEnd?.(controller, trailers);
-  }
-
-  onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
-    const url = `${String(this.opts.origin ?? '')}${this.opts.path}`;
-    this.handler.onResponseError?.(controller, toSessionjarError(error, this.opts.method, url, this.timeouts) as Error);
-  }
 }

@@ -1,6 +1,6 @@
 import { SessionjarError } from '../core/errors.js';
 import { registerSecrets } from '../core/redact.js';
-import { decryptEnvelope, encryptSession, readEnvelopeHeader, type EnvelopeHeader } from '../session/envelope.js';
+import { decryptEnvelope, encryptSession, readEnvelopeHeader, type EnvelopeHeader, type KeySource } from '../session/envelope.js';
 import { isEncryptedEnvelope, type Session } from '../session/schema/index.js';
 import { sessionSecrets } from '../session/secrets.js';
 import type { KeyProvider } from './keys.js';
@@ -57,6 +57,12 @@ export async function sealFileText(
   encrypt: boolean | undefined,
 ): Promise<string> {
   if (!(encrypt ?? current !== undefined)) return json;
+  const key = await keyForWriting(location, keys, current);
+  return `${JSON.stringify(await encryptSession(json, key, current), null, 2)}\n`;
+}
+
+/** The key for writing `location` encrypted; `current` is its header on disk, if encrypted now. */
+export async function keyForWriting(location: string, keys: KeyProvider | undefined, current?: EnvelopeHeader): Promise<KeySource> {
   if (!keys) {
     throw new SessionjarError(
       'PASSPHRASE_REQUIRED',
@@ -64,8 +70,7 @@ export async function sealFileText(
       { details: { file: location } },
     );
   }
-  const key = await keys.keyFor(location, current?.kdf);
-  return `${JSON.stringify(await encryptSession(json, key, current), null, 2)}\n`;
+  return keys.keyFor(location, current?.kdf);
 }
 
 /** Makes every later error message and stack trace of this process hide the session's secrets. */

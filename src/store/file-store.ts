@@ -1,13 +1,15 @@
 import { constants, type Stats } from 'node:fs';
-import { chmod, lstat, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
+import { chmod, lstat, mkdir, open, readFile, readdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { SessionjarError } from '../core/errors.js';
 import { touch } from '../session/new-session.js';
 import { parseSession, serializeSession, type Session } from '../session/schema/index.js';
 import { isTempFile, writeFileAtomic } from './atomic-write.js';
 import { DEFAULT_STALE_LOCK_MS, withFileLock } from './lock.js';
+import { envelopeHeaderOf, keyForWriting, openFileText, rememberSecrets, sealFileText } from './encryption.js';
+import { defaultKeyProvider, type KeyProvider } from './keys.js';
 import { checkLockScope, checkSessionName, isPathRef } from './names.js';
-import type { SessionEntry, SessionStore } from './types.js';
+import type { SaveOptions, SessionEntry, SessionStore } from './types.js';
 import { validateForSave } from './validate.js';
 
 export interface FileStoreOptions {
@@ -18,6 +20,11 @@ export interface FileStoreOptions {
   /** How long to wait for a lock: default 10 s for `save`/`update`/`delete`, 120 s for `withLock`. */
   lockTimeoutMs?: number;
   staleLockMs?: number;
+  /**
+   * Key material for encrypted files (README "Encryption"). Default: SESSIONJAR_PASSPHRASE, then
+   * SESSIONJAR_KEY_FILE, then a terminal prompt. null: none; an encrypted file is PASSPHRASE_REQUIRED.
+   */
+  keys?: KeyProvider | null;
 }
 
 export interface WithLockOptions {
@@ -42,12 +49,14 @@ export class FileStore implements SessionStore {
   readonly #warn: (message: string) => void;
   readonly #lockTimeoutMs: number | undefined;
   readonly #staleLockMs: number;
+  readonly #keys: KeyProvider | undefined;
 
   constructor(options: FileStoreOptions) {
     this.dir = resolve(options.dir);
     this.#warn = options.onWarning ?? ((message) => process.emitWarning(message, 'SessionjarWarning'));
     this.#lockTimeoutMs = options.lockTimeoutMs;
     this.#staleLockMs = options.staleLockMs ?? DEFAULT_STALE_LOCK_MS;
+    this.#keys = options.keys === null ? undefined : (options.keys ?? defaultKeyProvider());
   }
 
   /** The absolute path of the file `ref` names: `<dir>/<name>.json`, or the path itself. */
@@ -63,21 +72,60 @@ export class FileStore implements SessionStore {
     return this.#loadPath(this.pathOf(ref), isPathRef(ref) ? undefined : ref);
   }
 
-  async save(ref: string, session: Session): Promise<void> {
+  /** An encrypted file stays encrypted, a plain one plain, unless `options.encrypt` says otherwise. */
+  async save(ref: string, session: Session, options: SaveOptions = {}): Promise<void> {
     const path = this.pathOf(ref);
-    const text = serializeSession(validateForSave(session, display(path)));
+    const valid = validateForSave(session, display(path));
+    rememberSecrets(valid);
     await this.#prepareDir(path);
-    await this.#locked(`${path}.lock`, () => this.#write(path, text));
+    await this.#locked(`${path}.lock`, () => this.#write(path, serializeSession(valid), options.encrypt));
   }
 
-  async update(ref: string, fn: (current: Session) => Session | Promise<Session>): Promise<Session> {
+  async update(ref: string, fn: (current: Session) => Session | Promise<Session>, options: SaveOptions = {}): Promise<Session> {
     const path = this.pathOf(ref);
     const name = isPathRef(ref) ? undefined : ref;
     await this.#prepareDir(path);
     return this.#locked(`${path}.lock`, async () => {
       const next = validateForSave(touch(await fn(await this.#loadPath(path, name))), display(path));
-      await this.#write(path, serializeSession(next));
+      rememberSecrets(next);
+      await this.#write(path, serializeSession(next), options.encrypt);
       return next;
+    });
+  }
+
+  /**
+   * Obtains the key for encrypting `ref` now (a terminal prompt, if that is where it comes from), so
+   * a caller can fail or ask before long work rather than at the save.
+   */
+  async ensureKey(ref: string): Promise<void> {
+    await keyForWriting(this.locate(ref), this.#keys);
+  }
+
+  /** Whether the file is encrypted; reads only its header, needs no key. */
+  async isEncrypted(ref: string): Promise<boolean> {
+    const path = this.pathOf(ref);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      if (code(error) === 'ENOENT') throw notFound(display(path), isPathRef(ref) ? undefined : ref);
+      throw ioError('read', path, error);
+    }
+    return envelopeHeaderOf(text, display(path)) !== undefined;
+  }
+
+  /**
+   * Rewrites the file encrypted (`true`) or plain, under the update lock, leaving the session as it
+   * is (no new `updatedAt`). false when it already was so.
+   */
+  async setEncryption(ref: string, encrypt: boolean): Promise<boolean> {
+    const path = this.pathOf(ref);
+    const name = isPathRef(ref) ? undefined : ref;
+    await this.#prepareDir(path);
+    return this.#locked(`${path}.lock`, async () => {
+      if ((await this.isEncrypted(ref)) === encrypt) return false;
+      await this.#write(path, serializeSession(await this.#loadPath(path, name)), encrypt);
+      return true;
     });
   }
 
@@ -177,7 +225,9 @@ export class FileStore implements SessionStore {
     } finally {
       await handle.close();
     }
-    return parseSession(text, { file: location });
+    const session = parseSession(await openFileText(text, location, this.#keys), { file: location });
+    rememberSecrets(session);
+    return session;
   }
 
   /** Warns about loose permissions and fixes them; a file we may not chmod is still usable. */
@@ -190,7 +240,8 @@ export class FileStore implements SessionStore {
     }
   }
 
-  async #write(path: string, text: string): Promise<void> {
+  /** `encrypt` undefined: as the file on disk is now (a new file: plain). */
+  async #write(path: string, text: string, encrypt?: boolean): Promise<void> {
     const location = display(path);
     let info: Stats | undefined;
     try {
@@ -203,8 +254,16 @@ export class FileStore implements SessionStore {
     if (info && info.mode & 0o077) {
       this.#warn(`${location} had mode ${octal(info)}, readable by other users; rewritten with mode 0600`);
     }
+    let current;
     try {
-      await writeFileAtomic(path, text, FILE_MODE);
+      current = info ? envelopeHeaderOf(await readFile(path, 'utf8'), location) : undefined;
+    } catch (error) {
+      // Keeping a file as it is needs to know what it is; an explicit choice replaces even a broken one.
+      if (encrypt === undefined) throw ioError('read', path, error);
+    }
+    const data = await sealFileText(text, location, this.#keys, current, encrypt);
+    try {
+      await writeFileAtomic(path, data, FILE_MODE);
     } catch (error) {
       throw ioError('write', path, error);
     }

@@ -10,6 +10,11 @@ export interface SessionEntry {
   error?: Error;
 }
 
+/** For stores that encrypt (FileStore): `encrypt` true/false rewrites the file so; absent keeps it as it is. */
+export interface SaveOptions {
+  encrypt?: boolean;
+}
+
 /**
  * Where session files live. Every implementation passes test/store/contract.ts. A `ref` is a
  * session name (`github`) or, for the file store, a path (`./x.json`, `/tmp/s.json`).
@@ -18,7 +23,7 @@ export interface SessionStore {
   /** Throws SESSION_NOT_FOUND, SESSION_INVALID, SESSION_TOO_NEW, UNSAFE_PATH; never writes. */
   load(ref: string): Promise<Session>;
   /** Atomic: a reader sees the old or the new file, never a part. */
-  save(ref: string, session: Session): Promise<void>;
+  save(ref: string, session: Session, options?: SaveOptions): Promise<void>;
   list(): Promise<SessionEntry[]>;
   /** false when there was nothing to delete. */
   delete(ref: string): Promise<boolean>;
@@ -27,7 +32,7 @@ export interface SessionStore {
    * Read–modify–write under a cross-process lock: `fn` gets the session as it is on disk now and
    * returns the new one. Concurrent updates from any process serialise; none is lost.
    */
-  update(ref: string, fn: (current: Session) => Session | Promise<Session>): Promise<Session>;
+  update(ref: string, fn: (current: Session) => Session | Promise<Session>, options?: SaveOptions): Promise<Session>;
   /**
    * Runs `fn` holding the lock named `scope` for this session (e.g. "refresh"), across processes,
    * with stale-lock recovery. Independent of the lock `update` takes, so a long re-login does not

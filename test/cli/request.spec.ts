@@ -288,3 +288,18 @@ test('a URL that is not absolute http(s) is a usage error', async () => {
   expect(run.status).toBe(2);
   expect(run.stderr).toContain('<url>: "example.com/path" is not an absolute http(s) URL');
 });
+
+test('-o into a missing folder is an I/O error naming the file; a closed stdout pipe ends quietly', async () => {
+  const run = await runCli(req(`${server.origin}/bytes?n=100`, '-o', join(dir, 'no', 'such', 'dir', 'x.bin')));
+  expect(run.status).toBe(6);
+  expect(run.stderr).toContain(`-o ${join(dir, 'no', 'such', 'dir', 'x.bin')}: cannot write the body (ENOENT).`);
+
+  const child = spawn('bash', ['-c', `node dist/cli.js ${req(`${server.origin}/bytes?n=5000000`).join(' ')} | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`]);
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  await new Promise((resolve) => child.on('close', resolve));
+  expect(err).toBe('');
+  expect(out.trim()).toBe('0');
+});

@@ -36,7 +36,7 @@ const nowS = () => Math.floor(Date.now() / 1000);
 const sid = (expires: number | null, value = 'v1'): Cookie => ({ name: 'sid', value, domain: 'app.example', hostOnly: true, path: '/', expires, httpOnly: true, secure: false });
 const withSid = (name: string, expires: number | null, extra: Partial<Session> = {}): Session => ({ ...newSession(name), cookies: [sid(expires)], ...extra });
 
-test('status: the exit status tells the state (0 valid, 1 expiring, 10 expired, 15 unknown, 3 missing)', async () => {
+test('status: the exit status tells the state (0 valid, 16 expiring, 10 expired, 15 unknown, 3 missing)', async () => {
   await store.save('fresh', withSid('fresh', nowS() + 3600));
   await store.save('soon', withSid('soon', nowS() + 30));
   await store.save('old', withSid('old', nowS() - 120));
@@ -44,7 +44,7 @@ test('status: the exit status tells the state (0 valid, 1 expiring, 10 expired, 
   const fresh = await cli(['status', 'fresh']);
   expect(fresh.status).toBe(0);
   expect(fresh.stdout).toMatch(/^fresh: valid, expires \d{4}-\d\d-\d\dT[\d:.]+Z \(in (59m \d+s|1h 0m)\), from cookie "sid" \(app\.example\)\n$/);
-  expect((await cli(['status', 'soon'])).status).toBe(1);
+  expect((await cli(['status', 'soon'])).status).toBe(16);
   expect((await cli(['status', 'soon', '--margin', '10'])).status).toBe(0);
   const old = await cli(['status', 'old']);
   expect(old.status).toBe(10);

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { exportSession, sniffFormat, toCookieHeader } from '../../src/session/convert/index.js';
-import { fixture, goldenSession, NOW } from './fixtures.js';
+import { exportSession, toCookieHeader } from '../../src/session/convert/index.js';
+import { goldenSession, NOW } from './fixtures.js';
 
 test('the Cookie header for a URL applies domain, host-only, path, Secure and expiry (RFC 6265)', () => {
   const session = goldenSession();
@@ -31,19 +31,4 @@ test('cookie-header needs --url and reports what a header cannot hold', () => {
     { what: 'cookies', count: 2, detail: 'not sent to https://www.example.com/ (other domain or path, Secure over http, expired)' },
     { what: 'cookie attributes', count: 2, detail: 'a Cookie header holds only name=value: domain, path, expiry and flags are dropped' },
   ]);
-});
-
-test('sniffFormat tells the formats apart by content', () => {
-  expect(sniffFormat(fixture('playwright-storage-state.json'))).toBe('playwright');
-  expect(sniffFormat(fixture('cookies.txt'))).toBe('netscape');
-  expect(sniffFormat('x.test\tFALSE\t/\tFALSE\t0\ta\tb\n')).toBe('netscape');
-  expect(sniffFormat('#HttpOnly_x.test\tFALSE\t/\tFALSE\t0\ta\tb\n')).toBe('netscape');
-  expect(sniffFormat(fixture('httpie-session.json'))).toBe('httpie');
-  expect(sniffFormat(fixture('httpie-session-legacy.json'))).toBe('httpie');
-  expect(sniffFormat('{"headers":[{"name":"A","value":"b"}]}')).toBe('httpie');
-  expect(sniffFormat('{"cookies":[{"name":"a","value":"b","domain":"x","httpOnly":true}]}')).toBe('playwright');
-  expect(sniffFormat(fixture('session-golden.json'))).toBe('sessionjar');
-  expect(sniffFormat('hello world')).toBeUndefined();
-  expect(sniffFormat('{"a":1}')).toBeUndefined();
-  expect(sniffFormat('{not json')).toBeUndefined();
 });

@@ -89,4 +89,14 @@ test.describe('sessionjar demo', () => {
       expect(session.login?.env.sort()).toEqual(file === 'demo-form.json' ? ['DEMO_PASSWORD', 'DEMO_TOTP_SECRET', 'DEMO_USER'] : ['DEMO_PASSWORD', 'DEMO_USER']);
     }
   });
+
+  test('sessions too short to replay: exit 1, and the error says to raise --ttl; nothing left behind', async () => {
+    const { code, stdout, stderr } = await runCli(['demo', '--ttl', '1'], { ...process.env, TMPDIR: scratch });
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^✓ Recorded "demo-sso"/m);
+    expect(stderr).toMatch(
+      /^sessionjar: error \[INTERNAL\]: demo step "replay" went wrong: GET http:\/\/127\.0\.0\.1:\d+\/api\/me with "demo-sso" answered 401; the demo sessions last 1 s, perhaps less than this machine needed: try --ttl 30\./,
+    );
+    expect(await readdir(scratch)).toEqual([]);
+  });
 });

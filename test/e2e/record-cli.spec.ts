@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startDemoSite, type DemoSite } from '../../src/demo/site.js';
 import { parseSession, type Session } from '../../src/session/schema/index.js';
 import { bundleCli, connectToCliBrowser, findPage, freePort, startCli, type CliRun } from '../helpers/cli-browser.js';
@@ -19,6 +19,9 @@ let run: CliRun | undefined;
 
 test.beforeAll(async () => {
   cli = await bundleCli('record-cli');
+});
+test.afterAll(async () => {
+  await rm(dirname(cli), { recursive: true, force: true });
 });
 test.beforeEach(async () => {
   site = await startDemoSite();
@@ -86,6 +89,21 @@ test('--until-request ends a recording at the app\'s first request that carries 
   expect(summary.tokens.map((t) => t.where)).toEqual([`localStorage "auth" → access_token (${site.spa})`]);
   const session = await sessionFile('spa');
   expect((await fetchWithFile(session, `${site.spa}/api/me`)).status).toBe(200);
+});
+
+test('closing the browser before logging in fails with LOGIN_FAILED and writes nothing', async () => {
+  test.skip(!XVFB, 'xvfb-run is not installed (apt-get install xvfb)');
+  const port = await freePort();
+  run = startCli(cli, ['--dir', dir, 'record', 'gone', '--url', `${site.form}/login`, '--until-cookie', 'sid'], {
+    display: true,
+    env: env({ SESSIONJAR_BROWSER_ARGS: `--remote-debugging-port=${port}` }),
+  });
+  const browser = await connectToCliBrowser(port, run);
+  const page = await findPage(browser, (url) => url.endsWith('/login'));
+  await page.close();
+  expect(await run.exit).toBe(12);
+  expect(run.stderr()).toContain('sessionjar: error [LOGIN_FAILED]: login failed: the browser was closed before the login finished;');
+  expect(existsSync(join(dir, 'gone.json'))).toBe(false);
 });
 
 test('no display and no recipe: NO_DISPLAY suggesting --recipe or xvfb-run, exit 13', async () => {

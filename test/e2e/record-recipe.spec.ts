@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { existsSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,7 +69,7 @@ test('form login: recorded by recipe, replayed over plain HTTP, CSRF header kept
 
 test('SPA: bearer rule from a JSON field in localStorage follows the stored token; sessionStorage and IndexedDB captured', async () => {
   site = await startDemoSite({ accessTokenTtlSeconds: 120 });
-  const result = await recordSession({ name: 'spa', url: `${site.spa}/login`, recipe: `${RECIPES}/spa.json`, env: demoEnv(site), store, tokenEndpoint: '/oauth/token' });
+  const result = await recordSession({ name: 'spa', url: `${site.spa}/login`, recipe: `${RECIPES}/spa.json`, env: demoEnv(site), store });
   const { session } = await loadFile('spa');
   const origin = session.origins.find((o) => o.origin === site.spa);
   expect(Object.keys(origin?.localStorage ?? {})).toEqual(['auth']);
@@ -87,6 +88,9 @@ test('SPA: bearer rule from a JSON field in localStorage follows the stored toke
     accessToken: { ...authRef, jsonPath: 'access_token' },
   });
   expect(result.summary.tokens[0]?.where).toBe(`localStorage "auth" → access_token (${site.spa})`);
+  expect(session.login?.tokenEndpoint).toBe(`${site.spa}/oauth/token`);
+  // A repeated login (what refresh runs) finds the token endpoint again from the login block.
+  expect((await loginWithRecipe(session.login!, { env: demoEnv(site) })).tokens?.oauth?.tokenEndpoint).toBe(`${site.spa}/oauth/token`);
 
   expect(await replay('spa', `${site.spa}/api/me`)).toMatchObject({ status: 200, body: { user: 'demo' } });
   // A new token pair from the token endpoint, written where the rule reads: the header follows.
@@ -144,7 +148,9 @@ test('a wrong password fails with LOGIN_FAILED naming what it waited for and the
   const message = (error as Error).message;
   expect(message).toContain(`login failed: the login did not finish within 4 s (waited for selector [data-user]); last URL: ${site.form}/login; screenshot: `);
   expect(message).toMatch(/screenshot: \S+\.png/);
-  expect(existsSync(/screenshot: (\S+\.png)/.exec(message)![1]!)).toBe(true);
+  const screenshot = /screenshot: (\S+\.png)/.exec(message)![1]!;
+  expect(existsSync(screenshot)).toBe(true);
+  await rm(screenshot);
   expect(message).not.toContain(wrong);
   expect(existsSync(join(dir, 'bad.json'))).toBe(false);
 });
@@ -221,4 +227,17 @@ test('applyToContext puts cookies, localStorage, IndexedDB and sessionStorage ba
   );
   expect(prefs).toEqual({ theme: 'dark', lang: 'en' });
   await context.close();
+});
+
+test('an interactive recording ends with Enter on its input; the status line says what it waits for', async () => {
+  site = await startDemoSite();
+  const input = new PassThrough();
+  const status: string[] = [];
+  const recording = recordSession({ name: 'enter', url: `${site.form}/login`, interactive: true, headed: false, input, env: demoEnv(site), store, onStatus: (line) => status.push(line) });
+  await expect.poll(() => status.some((l) => l.startsWith('waiting for Enter in this terminal (0s, gives up in ')), { timeout: 20_000 }).toBe(true);
+  input.write('\n');
+  const { session, summary } = await recording;
+  expect(session.login).toEqual({ url: `${site.form}/login`, env: [] });
+  expect(summary.cookies.map((c) => c.names).flat()).toEqual(['presid']);
+  expect(existsSync(join(dir, 'enter.json'))).toBe(true);
 });

@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { isSessionjarError } from '../../src/core/errors.js';
 import { applyRefresh, createRefresher, refreshSession } from '../../src/refresh/refresher.js';
+import { openSession } from '../../src/replay/client.js';
 import { SingleFlight } from '../../src/refresh/single-flight.js';
 import { newSession } from '../../src/session/new-session.js';
 import type { Cookie, Session } from '../../src/session/schema/index.js';
@@ -20,9 +21,17 @@ function cookie(name: string, value: string, expires: number | null, domain = '1
 }
 
 /** A token endpoint on loopback that rotates refresh tokens, or refuses every grant. */
-async function tokenServer(refuse = false): Promise<TestServer & { calls: () => number }> {
+async function tokenServer(refuse = false): Promise<TestServer & { calls: () => number; apiCalls: () => number }> {
   let calls = 0;
+  let apiCalls = 0;
   const server = await startHttpServer((req, res) => {
+    if (req.url !== '/oauth/token') {
+      // An API that never takes any token: what a broken login block looks like from the client.
+      apiCalls++;
+      res.statusCode = 401;
+      res.end('{"error":"invalid_token"}');
+      return;
+    }
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
@@ -38,7 +47,7 @@ async function tokenServer(refuse = false): Promise<TestServer & { calls: () => 
       setTimeout(() => res.end(JSON.stringify({ access_token: jwt(nowS() + 3600), refresh_token: `rt-${calls}-rotated`, expires_in: 3600 })), 100);
     });
   });
-  return Object.assign(server, { calls: () => calls });
+  return Object.assign(server, { calls: () => calls, apiCalls: () => apiCalls });
 }
 
 function spaSession(endpoint: string): Session {
@@ -147,4 +156,25 @@ test('the refresh merges into the file as it is now: cookies written meanwhile b
   const disk = { ...base, cookies: [...base.cookies, { ...cookie('pref', 'dark', null), setAt: Date.now() }] };
   const merged = applyRefresh(disk, base, refreshed);
   expect(Object.fromEntries(merged.cookies.map((c) => [c.name, c.value]))).toEqual({ sid: 'new', pref: 'dark' });
+});
+
+test('a second logged-out answer after a refresh is an error, never a loop', async () => {
+  const server = await tokenServer();
+  try {
+    const store = new MemoryStore();
+    // Fresh by the clock, so only the 401 triggers the refresh.
+    const session = spaSession(server.origin);
+    await store.save('spa', { ...session, origins: [{ origin: 'http://127.0.0.1:9', localStorage: { auth: JSON.stringify({ access_token: jwt(nowS() + 3600), refresh_token: 'rt-0' }) }, sessionStorage: {} }] });
+    const client = await openSession('spa', { store, refresher: createRefresher({ store, name: 'spa', interactive: false }) });
+    const error = await client.request(`${server.origin}/api/me`).catch((e: unknown) => e);
+    await client.close();
+    expect(isSessionjarError(error, 'SESSION_EXPIRED')).toBe(true);
+    expect((error as Error).message).toBe(
+      `re-login did not restore access: GET ${server.origin}/api/me answered as logged out again (status 401) right after a refresh. Check the session's login block (login.loggedOut, login.probe), or record it again.`,
+    );
+    expect(server.calls()).toBe(1);
+    expect(server.apiCalls()).toBe(2);
+  } finally {
+    await server.close();
+  }
 });

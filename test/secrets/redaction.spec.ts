@@ -1,15 +1,16 @@
 import { expect, test } from '@playwright/test';
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { newSession } from '../../src/session/new-session.js';
 import { serializeSession, type Session } from '../../src/session/schema/index.js';
+import { bundleCli } from '../helpers/cli-browser.js';
 import { startHttpServer, type TestServer } from '../helpers/servers.js';
 
 /**
  * Known secrets go into a session; every output path of every command that exists is run through
- * the built CLI and stdout + stderr are searched for them. Run `npm run build` first.
+ * the CLI (bundled from the current source) and stdout + stderr are searched for them.
  */
 
 const b64url = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -48,12 +49,16 @@ interface Run {
   out: string;
 }
 
+let bundle: string;
+
 function cli(dir: string, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of ['SESSIONJAR_PASSPHRASE', 'SESSIONJAR_KEY_FILE', 'SESSIONJAR_DEBUG', 'DISPLAY', 'WAYLAND_DISPLAY']) delete base[name];
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['dist/cli.js', '--dir', dir, ...args],
-      { env: { ...process.env, SESSIONJAR_PASSPHRASE: '', SESSIONJAR_KEY_FILE: '', SESSIONJAR_DEBUG: '', ...env }, timeout: 60_000, maxBuffer: 16 << 20 },
+      [bundle, '--dir', dir, ...args],
+      { env: { ...base, ...env }, timeout: 60_000, maxBuffer: 16 << 20 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
         resolve({ args, code, out: `${stdout}\n${stderr}` });
@@ -79,6 +84,7 @@ let server: TestServer;
 let commands: Set<string>;
 
 test.beforeAll(async () => {
+  bundle = await bundleCli('redaction');
   server = await startHttpServer((req, res) => {
     const cookie = req.headers.cookie ?? '';
     const authorized = cookie.includes('sid=') && req.headers.authorization?.startsWith('Bearer ');
@@ -100,32 +106,42 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await server.close();
+  rmSync(dirname(bundle), { recursive: true, force: true });
 });
 
 /** Each row: a command (skipped with a note when this build has none) and its arguments. */
-function cases(origin: string): [string, string[], Record<string, string>?][] {
+function cases(origin: string, dir: string): [string, string[], Record<string, string>?][] {
   const me = `${origin}/api/me`;
+  const debug = { SESSIONJAR_DEBUG: '1' };
   return [
     ['list', ['list']],
     ['list', ['list', '--json']],
     ['inspect', ['inspect', 'jar']],
     ['inspect', ['inspect', 'jar', '--json']],
-    ['export', ['export', 'jar', '--format', 'netscape', '--output', '-', '--dry-run']],
+    ['export', ['export', 'jar', '--to', 'netscape', '-o', join(dir, 'out', 'cookies.txt')]],
+    ['export', ['export', 'jar', '--to', 'httpie', '--url', me, '-o', join(dir, 'out', 'httpie.json'), '--json']],
+    ['export', ['export', 'jar', '--to', 'playwright', '-o', join(dir, 'out', 'state.json'), '--json']],
+    ['export', ['export', 'jar', '--to', 'cookie-header', '--url', me, '-o', join(dir, 'out', 'cookie-header.txt')]],
+    ['import', ['import', join(dir, 'in', 'state.json'), '--as', 'imported', '--json']],
+    ['import', ['import', join(dir, 'in', 'broken-state.json'), '--as', 'imported2'], debug],
     ['request', ['request', 'jar', me, '-v']],
     ['request', ['request', 'jar', me, '-i', '-v', '--read-only']],
     ['request', ['request', 'jar', `${origin}/fail`, '--fail', '-v']],
-    ['request', ['request', 'jar', `${origin}/fail`, '--fail', '--json', '{}'], { SESSIONJAR_DEBUG: '1' }],
-    ['request', ['request', 'jar', 'http://127.0.0.1:1/refused', '-v'], { SESSIONJAR_DEBUG: '1' }],
+    ['request', ['request', 'jar', `${origin}/fail`, '--fail', '--json', '{}'], debug],
+    ['request', ['request', 'jar', 'http://127.0.0.1:1/refused', '-v'], debug],
     ['status', ['status', 'jar']],
     ['status', ['status', 'jar', '--json', '--probe']],
-    ['refresh', ['refresh', 'jar'], { SESSIONJAR_DEBUG: '1' }],
+    ['refresh', ['refresh', 'jar', '--no-interactive', '-v'], debug],
+    ['refresh', ['refresh', 'jar', '--no-interactive', '--json']],
+    ['open', ['open', 'jar'], debug],
     ['doctor', ['doctor']],
     ['doctor', ['doctor', '--json']],
     // A file that is not valid JSON: V8 quotes the text around the error, which holds a cookie value.
-    ['inspect', ['inspect', 'broken'], { SESSIONJAR_DEBUG: '1' }],
-    ['request', ['request', 'broken', me], { SESSIONJAR_DEBUG: '1' }],
+    ['inspect', ['inspect', 'broken'], debug],
+    ['request', ['request', 'broken', me], debug],
     ['status', ['status', 'broken', '--json']],
     ['list', ['list']],
+    ['rm', ['rm', 'broken', '--json']],
   ];
 }
 
@@ -144,15 +160,23 @@ for (const encrypted of [false, true]) {
     }
     const skipped = new Set<string>();
     let ran = 0;
-    for (const [command, args, extra] of cases(server.origin)) {
+    const exits: string[] = [];
+    mkdirSync(join(dir, 'in'));
+    mkdirSync(join(dir, 'out'));
+    const state = { cookies: [{ name: 'sid', value: SECRETS.cookie, domain: '127.0.0.1', path: '/', expires: -1, httpOnly: true, secure: false, sameSite: 'Lax' }], origins: [{ origin: server.origin, localStorage: [{ name: 'auth', value: SECRETS.storageToken }] }] };
+    writeFileSync(join(dir, 'in', 'state.json'), JSON.stringify(state));
+    writeFileSync(join(dir, 'in', 'broken-state.json'), JSON.stringify(state).replace(`"${SECRETS.cookie}"`, SECRETS.cookie));
+    for (const [command, args, extra] of cases(server.origin, dir)) {
       if (!commands.has(command)) {
         skipped.add(command);
         continue;
       }
       const run = await cli(dir, args, { ...env, ...extra });
       ran++;
+      exits.push(`${args.slice(0, 2).join(' ')}${args.includes('broken') ? ' (broken file)' : ''} → ${run.code}`);
       expect(leaks(run), `sessionjar ${args.join(' ')} printed:\n${run.out}`).toEqual([]);
     }
+    if (commands.has('export')) expect(statSync(join(dir, 'out', 'cookies.txt')).mode & 0o777).toBe(0o600);
     // The session really was used: the rotated cookie was written back (and stays encrypted).
     const stored = await cli(dir, ['request', 'jar', `${server.origin}/api/me`], env);
     expect(stored.out).toContain('{"user":"demo"}');
@@ -163,7 +187,7 @@ for (const encrypted of [false, true]) {
     } else {
       expect(onDisk).toContain(SECRETS.rotated);
     }
-    test.info().annotations.push({ type: 'commands run', description: String(ran) }, { type: 'not in this build', description: [...skipped].join(', ') || 'none' });
+    test.info().annotations.push({ type: 'commands run', description: String(ran) }, { type: 'not in this build', description: [...skipped].join(', ') || 'none' }, { type: 'exit statuses', description: exits.join('; ') });
   });
 }
 

@@ -28,7 +28,7 @@ export function makeDemoCommand(): Command {
       [
         '',
         'Everything runs on loopback; session files go to a temporary folder (removed at the end unless',
-        '--keep) or to --dir when given. Takes about 20 s.',
+        '--keep) or to --dir when given. Takes about half a minute.',
         '',
         'Examples:',
         '  sessionjar demo',

@@ -164,7 +164,9 @@ export function formatInspection(i: Inspection): string[] {
   for (const [origin, values] of Object.entries(headers.origins)) {
     for (const [name, value] of Object.entries(values)) lines.push(`  ${name}: ${value}  (only to ${origin})`);
   }
-  for (const r of headers.rules) lines.push(`  ${r.header}: ${r.template} with {value} from ${describeRef(r.from)}  (only to ${r.origins.join(', ')})`);
+  for (const r of headers.rules) {
+    lines.push(`  ${r.header}: ${r.template}  ({value} from ${describeRef(r.from)}; only to ${r.origins.join(', ')})`);
+  }
   if (i.login) {
     const l = i.login;
     lines.push('', 'login', `  url ${l.url}`);

@@ -19,6 +19,7 @@ interface RawOptions {
   debug?: boolean;
   json?: boolean;
   force?: boolean;
+  encrypt?: boolean;
 }
 
 /** Parses the command line into recordSession's options (without store, env and callbacks). */
@@ -55,6 +56,7 @@ export function recordOptionsFrom(name: string, raw: RawOptions): RecordOptions 
     ...(raw.browserPath ? { browserPath: raw.browserPath } : {}),
     debug: Boolean(raw.debug),
     force: Boolean(raw.force),
+    ...(raw.encrypt ? { encrypt: true } : {}),
   };
 }
 
@@ -94,6 +96,7 @@ export function makeRecordCommand(): Command {
     .option('--debug', 'on failure, save a screenshot of the page and print its path')
     .option('--json', 'print the summary as JSON')
     .option('--force', 'record over an existing session of that name')
+    .option('--encrypt', 'save it encrypted (key: SESSIONJAR_PASSPHRASE, SESSIONJAR_KEY_FILE, or asked at the terminal)')
     .addHelpText(
       'after',
       [
@@ -115,6 +118,8 @@ export function makeRecordCommand(): Command {
       const { recordSession } = await import('../../record/record.js');
       const { formatSummary } = await import('../../record/summary.js');
       const store = storeFor(command);
+      // Asked before the browser opens: a missing passphrase must not cost a finished login.
+      if (options.encrypt) await store.ensureKey(name);
       let result: Awaited<ReturnType<typeof recordSession>>;
       try {
         result = await recordSession({ ...options, store, onStatus: statusWriter() });

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { STATUS_CODES } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { Readable, Writable } from 'node:stream';
-import { SessionjarError } from '../../core/errors.js';
+import { SessionjarError, isSessionjarError } from '../../core/errors.js';
 import { redactHeader } from '../../core/redact.js';
 import type { ClientOptions, ReplayEvent } from '../../replay/options.js';
 import type { SessionStore } from '../../store/types.js';
@@ -186,7 +186,18 @@ export async function sendRequest(options: RequestCliOptions, store: SessionStor
     }
     const out = options.output === undefined ? io.stdout : createWriteStream(options.output);
     if (options.include) out.write(formatHead(res.status, res.statusText, res.headers, options.reveal));
-    await pipeline(res.body, out, { end: out !== io.stdout });
+    try {
+      await pipeline(res.body, out, { end: out !== io.stdout });
+    } catch (error) {
+      if (isSessionjarError(error)) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      // The reader went away (`| head`): like curl, stop quietly.
+      if (code === 'EPIPE' && out === io.stdout) return;
+      if (options.output !== undefined && code?.startsWith('E')) {
+        throw new SessionjarError('IO_ERROR', `-o ${options.output}: cannot write the body (${code}).`, { cause: error });
+      }
+      throw error;
+    }
   } finally {
     await session.close();
   }

@@ -10,14 +10,14 @@ export function parseSeconds(value: string): number {
 
 export function makeStatusCommand(): Command {
   return new Command('status')
-    .description('Tell whether a session is valid, expiring, expired or unknown (exit status 0, 1, 10, 15)')
+    .description('Tell whether a session is valid, expiring, expired or unknown (exit status 0, 16, 10, 15)')
     .argument('<name>', 'session name or path of a session file')
     .option('--probe', "also ask the server: request the session's probe URL")
     .option('--margin <seconds>', 'report "expiring" this long before the expiry', parseSeconds, 60)
     .option('--json', 'machine-readable output')
     .addHelpText(
       'after',
-      '\nExit status: 0 valid, 1 expiring, 10 expired, 15 unknown, 3 no such session.\n\nExamples:\n  sessionjar status github\n  sessionjar status github --probe --json\n  sessionjar status github || sessionjar refresh github',
+      '\nExit status: 0 valid, 16 expiring, 10 expired, 15 unknown, 3 no such session.\n\nExamples:\n  sessionjar status github\n  sessionjar status github --probe --json\n  sessionjar status github || sessionjar refresh github',
     )
     .action(async (name: string, options: { probe?: boolean; margin: number; json?: boolean }, command: Command) => {
       const { sessionStatus, describeStatus, STATUS_EXIT_CODES } = await import('../../refresh/status.js');

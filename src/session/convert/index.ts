@@ -9,7 +9,6 @@ import type { Conversion } from './report.js';
 
 export type { ExportOptions, ImportOptions } from './common.js';
 export type { Conversion, ConversionReport, LostItem } from './report.js';
-export { formatReport } from './report.js';
 export { cookiesFor, domainMatches, pathMatches, toCookieHeader } from './cookie-header.js';
 export { fromHttpie, toHttpie, type HttpieCookie, type HttpieSession } from './httpie.js';
 export { fromNetscape, toNetscape } from './netscape.js';
@@ -52,7 +51,9 @@ export function sniffFormat(text: string): ImportFormat | undefined {
 }
 
 /** Reads `text` (of `format`, sniffed when absent) into a new session named `options.name`. */
-export function importSession(text: string, options: ImportOptions & { format?: ImportFormat }): Conversion<Session> & { format: ImportFormat } {
+export function importSession(raw: string, options: ImportOptions & { format?: ImportFormat }): Conversion<Session> & { format: ImportFormat } {
+  // Editors on Windows save a byte-order mark that neither JSON.parse nor cookies.txt expects.
+  const text = raw.replace(/^\uFEFF/, '');
   const format = options.format ?? sniffFormat(text);
   if (format === undefined) {
     throw new SessionjarError(

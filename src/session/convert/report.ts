@@ -31,8 +31,3 @@ export class LossCollector {
     return { lost: [...this.items.values()] };
   }
 }
-
-/** One line per lost item, for the CLI's stderr. */
-export function formatReport(report: ConversionReport): string[] {
-  return report.lost.map((l) => `lost: ${l.what} (${l.count})${l.detail ? `: ${l.detail}` : ''}`);
-}
