@@ -5,7 +5,7 @@
 // Knobs: BENCH_ROUNDS (5), BENCH_SECONDS per measurement (1.5), BENCH_COLD_RUNS (15), BENCH_README=0.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CLIENTS, HTTP2_CLIENTS, fixedCookieHeader } from './clients.mjs';
@@ -14,6 +14,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 1.5) * 1000;
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 15);
 const RSS_RUNS = 3;
+// Other work on the machine compresses every ratio; the table says how busy it was.
+const loadAtStart = loadavg()[0];
 const RSS_REQUESTS = 10_000;
 const SJ = 'sessionjar request()';
 const RAW = 'raw undici (fixed Cookie)';
@@ -52,8 +54,12 @@ const origins = JSON.parse(await new Promise((resolve) => createInterface({ inpu
 
 /** Server CPU seconds so far, to tell when the server rather than the client was the limit. */
 function serverCpu() {
-  const fields = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  try {
+    const fields = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN; // no /proc (not Linux): the column shows n/a
+  }
 }
 
 /** One measurement in a fresh pinned process. */
@@ -179,7 +185,8 @@ function report(results, rss, cold) {
   for (const [name, value, ok] of targets) lines.push(`| ${name} | ${fmt(value)}× | ${ok ? 'yes' : 'no'} |`);
   const cpu = cpus();
   lines.push('', `Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; ` +
-    `${ROUNDS} interleaved rounds of ${DURATION_MS / 1000} s per client${hasTaskset ? ', server and client pinned to one core each' : ''}.`);
+    `${ROUNDS} interleaved rounds of ${DURATION_MS / 1000} s per client${hasTaskset ? ', server and client pinned to one core each' : ''}; ` +
+    `load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end.`);
   return lines.join('\n');
 }
 

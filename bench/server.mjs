@@ -31,10 +31,13 @@ const http1 = createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
 const h2 = createSecureServer({ key: readFileSync(keyFile), cert: readFileSync(certFile), allowHTTP1: true });
 // The core stream API: the compatibility layer costs the server CPU it must not run short of.
 h2.on('stream', (stream, headers) => {
+  // A client closing its connection at the end of a run resets streams: not the server's problem.
+  stream.on('error', () => {});
   const { status, body, headers: out } = answer(headers.cookie);
   stream.respond({ ':status': status, ...out });
   stream.end(body);
 });
+h2.on('sessionError', () => {});
 h2.on('request', (req, res) => {
   if (req.httpVersionMajor === 2) return;
   const { status, body, headers } = answer(req.headers.cookie);

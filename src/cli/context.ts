@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { FileStore } from '../store/file-store.js';
-import { defaultKeyProvider } from '../store/keys.js';
+import { defaultStore } from '../store/default-store.js';
+import type { FileStore } from '../store/file-store.js';
 import { warn } from './output.js';
 
 /**
@@ -9,5 +9,5 @@ import { warn } from './output.js';
  */
 export function storeFor(command: Command): FileStore {
   const { dir } = command.optsWithGlobals<{ dir?: string }>();
-  return new FileStore({ dir: dir ?? process.env.SESSIONJAR_DIR ?? 'recordings', onWarning: warn, keys: defaultKeyProvider() });
+  return defaultStore(process.env, dir, { onWarning: warn });
 }

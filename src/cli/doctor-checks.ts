@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { constants, type Stats } from 'node:fs';
+import { constants, statSync, type Stats } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { isSessionjarError } from '../core/errors.js';
@@ -45,6 +45,10 @@ const MIN_NODE = [20, 18, 1] as const;
  * Checks a set-up for recording and replaying sessions, each finding with its fix. Reads only:
  * it never tightens a permission, decrypts to disk or writes a session (unlike the store's load,
  * which fixes loose permissions as it goes).
+ *
+ * @example
+ * const { ok, checks } = await runDoctor({ dir: 'recordings' });
+ * for (const c of checks) if (c.status !== 'ok') console.error(`${c.id}: ${c.message}\n  fix: ${c.fix}`);
  */
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const env = options.env ?? process.env;
@@ -166,6 +170,10 @@ function checkKeyFile(env: NodeJS.ProcessEnv): DoctorCheck[] {
     readKeyFile(path);
   } catch (error) {
     return [{ id: 'key-file', status: 'fail', message: (error as Error).message, fix: `point SESSIONJAR_KEY_FILE at a file holding a 32-byte key (\`openssl rand -hex 32 > key\`)` }];
+  }
+  const info = statSync(path);
+  if (info.mode & 0o077) {
+    return [{ id: 'key-file', status: 'fail', message: `SESSIONJAR_KEY_FILE ${path} has mode ${octal(info)}: other users can read the key`, fix: `chmod 600 ${quote(path)}` }];
   }
   return [{ id: 'key-file', status: 'ok', message: `SESSIONJAR_KEY_FILE holds a 32-byte key` }];
 }

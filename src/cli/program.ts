@@ -32,7 +32,12 @@ export function makeProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ showGlobalOptions: true })
     .exitOverride();
-  const commands = [makeListCommand(), makeRmCommand(), makeDoctorCommand(), makeEncryptCommand(), makeDecryptCommand(), makeRequestCommand(), makeRecordCommand(), makeOpenCommand(), makeStatusCommand(), makeRefreshCommand(), makeDemoCommand(), makeImportCommand(), makeExportCommand(), makeInspectCommand(), makeSchemaCommand()];
+  // In the order of a session's life: record it, use it, keep it fresh, manage and convert it.
+  const commands = [
+    makeRecordCommand(), makeOpenCommand(), makeRequestCommand(), makeStatusCommand(), makeRefreshCommand(),
+    makeListCommand(), makeInspectCommand(), makeImportCommand(), makeExportCommand(), makeRmCommand(),
+    makeEncryptCommand(), makeDecryptCommand(), makeDoctorCommand(), makeDemoCommand(), makeSchemaCommand(),
+  ];
   for (const command of commands) program.addCommand(command.exitOverride());
   return program;
 }

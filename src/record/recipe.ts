@@ -55,10 +55,12 @@ export async function loadRecipe(path: string): Promise<Recipe> {
   }
   let raw: unknown;
   try {
-    // yaml is loaded only for YAML recipes: the library's import of record/ stays light.
-    raw = ext === '.yaml' || ext === '.yml' ? (await import('yaml')).parse(text) : JSON.parse(text);
+    // yaml is loaded only for YAML recipes: the library's import of record/ stays light. It is
+    // CommonJS: `default` is its exports under Node and in the CLI's esbuild bundle alike (where
+    // the named exports are missing).
+    raw = ext === '.yaml' || ext === '.yml' ? (await import('yaml')).default.parse(text) : JSON.parse(text);
   } catch (error) {
-    throw new SessionjarError('RECIPE_INVALID', `${path}: not valid ${ext === '.json' ? 'JSON' : 'YAML'} (${(error as Error).message.split('\n')[0]}).`, { cause: error });
+    throw new SessionjarError('RECIPE_INVALID', `${path}: not valid ${ext === '.json' ? 'JSON' : 'YAML'} (${(error as Error).message.split('\n')[0]?.replace(/:$/, '')}).`, { cause: error });
   }
   return { ...parseRecipe(raw, path), file };
 }
@@ -78,7 +80,7 @@ export function parseRecipe(raw: unknown, source: string): Extract<Recipe, { kin
         code: 'custom',
         path: at,
         input: step,
-        message: `${actions.length === 0 ? 'not a step' : `more than one action (${actions.join(', ')})`}: a step has exactly one of ${[...STEP_TYPES.keys()].join(', ')}`,
+        message: `${actions.length === 0 ? notAStep(step) : `more than one action (${actions.join(', ')})`}: a step has exactly one of ${[...STEP_TYPES.keys()].join(', ')}`,
       });
       return;
     }
@@ -97,6 +99,36 @@ export function parseRecipe(raw: unknown, source: string): Extract<Recipe, { kin
     ...(probe ? { probe } : {}),
     ...(tokenEndpoint ? { tokenEndpoint } : {}),
   };
+}
+
+/** `not a step (unknown action "fil"; did you mean "fill"?)`: a misspelt step names the typo. */
+function notAStep(step: unknown): string {
+  const keys = step !== null && typeof step === 'object' && !Array.isArray(step) ? Object.keys(step) : [];
+  const unknown = keys.filter((k) => !OPTION_KEYS.has(k));
+  if (unknown.length === 0) return 'not a step';
+  const guess = unknown.map(closestAction).find((a) => a !== undefined);
+  return `not a step (unknown action ${unknown.map((k) => `"${k}"`).join(', ')}${guess ? `; did you mean "${guess}"?` : ''})`;
+}
+
+/** Keys a step may hold besides its action. */
+const OPTION_KEYS = new Set(['value', 'key', 'timeout', 'secretEnv']);
+
+/** The step action one edit from `key` (two for longer keys), case ignored, if one is. */
+function closestAction(key: string): string | undefined {
+  const k = key.toLowerCase();
+  return [...STEP_TYPES.keys()].find((action) => editDistance(k, action.toLowerCase()) <= (k.length > 4 ? 2 : 1));
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length] ?? 0;
 }
 
 async function loadScript(path: string, file: string): Promise<Recipe> {

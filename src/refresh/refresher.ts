@@ -95,8 +95,9 @@ function describe(error: unknown): string {
 }
 
 function nextStep(name: string, session: Session): string {
-  const url = session.login?.url;
-  return `Run \`sessionjar refresh ${name}\` in a terminal with a display to log in by hand${url ? `, or record it again: \`sessionjar record ${name} --url ${url} --force\`` : ''}.`;
+  // Without a login block (an imported session) not even a person can log in again through refresh.
+  if (!session.login) return `The session has no login block (it was imported, not recorded): record it with \`sessionjar record ${name} --url <login-url> --force\`, or import a fresh copy with --force.`;
+  return `Run \`sessionjar refresh ${name}\` in a terminal with a display to log in by hand, or record it again: \`sessionjar record ${name} --url ${session.login.url} --force\`.`;
 }
 
 function failure(name: string, location: string, session: Session, outcomes: StrategyOutcome[]): SessionjarError {

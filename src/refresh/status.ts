@@ -1,6 +1,6 @@
 import { SessionjarError } from '../core/errors.js';
 import type { ClientOptions } from '../replay/options.js';
-import { sessionExpiry, type ExpiryState } from '../session/expiry.js';
+import { relativeTime, sessionExpiry, type ExpiryState } from '../session/expiry.js';
 import type { SessionStore } from '../store/types.js';
 import { runProbe, type ProbeResult } from './probe.js';
 
@@ -51,21 +51,6 @@ export async function sessionStatus(store: SessionStore, name: string, options: 
   if (!probe) return status;
   if (!probe.ok) return { ...status, state: 'expired', source: `probe ${probe.method} ${probe.url} ${probe.reason}`, probe };
   return { ...status, state: expiry.state === 'expiring' ? 'expiring' : 'valid', probe };
-}
-
-/** "in 59m 30s" / "3m 5s ago" / "in 2h 5m" / "in 3d 4h". */
-export function relativeTime(atSeconds: number, nowMs = Date.now()): string {
-  const delta = Math.round(atSeconds - nowMs / 1000);
-  let left = Math.abs(delta);
-  const parts: string[] = [];
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
-    if (left >= size || (unit === 's' && parts.length === 0)) {
-      parts.push(`${Math.floor(left / size)}${unit}`);
-      left %= size;
-    }
-    if (parts.length === 2) break;
-  }
-  return delta >= 0 ? `in ${parts.join(' ')}` : `${parts.join(' ')} ago`;
 }
 
 /** One line for people: `github: valid, expires 2026-11-25T10:00:00.000Z (in 59m 30s), from cookie "sid" (example.com)`. */

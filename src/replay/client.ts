@@ -4,7 +4,7 @@ import type { Session } from '../session/schema/index.js';
 import { loggedOutReason } from '../session/logged-out.js';
 import { defaultStore } from '../store/default-store.js';
 import type { SessionStore } from '../store/types.js';
-import { Deadline } from './deadline.js';
+import { Budget } from './budget.js';
 import { decodeBody } from './decompress.js';
 import { createDispatcher } from './dispatcher.js';
 import { fromFetchInput, toFetchResponse } from './fetch-adapter.js';
@@ -12,8 +12,8 @@ import { HeaderPolicy, isCredentialHeader, lowerKeys, type HeaderMap } from './h
 import { SessionCookieJar, type CookieAccess } from './jar.js';
 import { resolveOptions, type ClientOptions, type ReplayEvent, type ResolvedOptions } from './options.js';
 import { RedirectGuard, redirectMethod, redirectTarget, withoutContentHeaders } from './redirects.js';
-import { backoffMs, isIdempotent, isRetryableError, sleep, statusRetryDelay } from './retry.js';
-import { toSessionjarError, totalTimeoutError } from './transport-errors.js';
+import { backoffMs, isIdempotent, isRetryableError, statusRetryDelay } from './retry.js';
+import { causeCode, toSessionjarError } from './transport-errors.js';
 import { WriteBack } from './write-back.js';
 
 /** Options of one {@link SessionClient.request}. */
@@ -67,6 +67,7 @@ export class SessionClient implements AsyncDisposable {
   private readonly writer: WriteBack | undefined;
   private readonly emit: ((event: ReplayEvent) => void) | undefined;
   private refreshing: Promise<void> | undefined;
+  private snapshot: { state: Session; version: number; session: Session } | undefined;
   private readonly built = new Map<string, { base: HeaderMap; cookie: string; headers: HeaderMap }>();
   private readonly urls = new Map<string, URL>();
   private closed = false;
@@ -91,9 +92,16 @@ export class SessionClient implements AsyncDisposable {
         : undefined;
   }
 
-  /** The session as it stands now: the loaded file with the jar's current cookies. */
+  /**
+   * The session as it stands now: the loaded file with the jar's current cookies. The same object
+   * until something changes, so a refresher's staleness check can cache by it.
+   */
   get session(): Session {
-    return { ...this.state, cookies: this.jar.list() };
+    const snap = this.snapshot;
+    if (snap && snap.state === this.state && snap.version === this.jar.version) return snap.session;
+    const session = { ...this.state, cookies: this.jar.list() };
+    this.snapshot = { state: this.state, version: this.jar.version, session };
+    return session;
   }
 
   /**
@@ -109,47 +117,32 @@ export class SessionClient implements AsyncDisposable {
     if (this.closed) throw new SessionjarError('USAGE', 'This session was closed; open it again with openSession().');
     const url = this.parse(input);
     const method = (options.method ?? 'GET').toUpperCase();
-    if (this.options.refresher?.isStale?.(this.state)) await this.refresh('stale', url.href, this.state);
+    // The live cookies, not the loaded ones: a cookie the server renewed is not stale.
+    if (this.options.refresher?.isStale?.(this.session)) await this.refresh('stale', url.href, this.state);
 
-    const deadline = new Deadline();
-    const total = this.resolved.timeouts.total;
-    const timer = setTimeout(() => deadline.abort(totalTimeoutError(method, url.href, total)), total);
-    timer.unref();
-    const outer = options.signal;
-    const onAbort = (): void => deadline.abort(outer?.reason);
-    if (outer?.aborted) onAbort();
-    else outer?.addEventListener('abort', onAbort, { once: true });
-    const done = (): void => {
-      clearTimeout(timer);
-      outer?.removeEventListener('abort', onAbort);
-    };
-    try {
-      const sentWith = this.state;
-      let response = await this.follow(url, method, options, deadline);
-      if (this.shouldRefresh(response, method)) {
+    const budget = new Budget(method, url, this.resolved.timeouts.total, options.signal);
+    const sentWith = this.state;
+    let response = await this.follow(url, method, options, budget);
+    if (this.shouldRefresh(response, method)) {
+      await response.body.dump();
+      this.emit?.({ type: 'refresh', url: response.url, reason: 'logged-out' });
+      // Another request may have refreshed while this one was in flight: then just send it again.
+      if (this.state === sentWith) await this.refresh('logged-out', response.url, sentWith);
+      response = await this.follow(url, method, options, budget);
+      // Once only: a second logged-out answer is an error, never another refresh.
+      const again = this.loggedOut(response);
+      if (again !== undefined) {
         await response.body.dump();
-        this.emit?.({ type: 'refresh', url: response.url, reason: 'logged-out' });
-        // Another request may have refreshed while this one was in flight: then just send it again.
-        if (this.state === sentWith) await this.refresh('logged-out', response.url, sentWith);
-        response = await this.follow(url, method, options, deadline);
-        // Once only: a second logged-out answer is an error, never another refresh.
-        const again = this.loggedOut(response);
-        if (again !== undefined) {
-          await response.body.dump();
-          throw new SessionjarError(
-            'SESSION_EXPIRED',
-            `re-login did not restore access: ${method} ${response.url} answered as logged out again (${again}) right after a refresh. Check the session's login block (login.loggedOut, login.probe), or record it again.`,
-            { details: { url: response.url, status: response.status } },
-          );
-        }
+        throw new SessionjarError(
+          'SESSION_EXPIRED',
+          `re-login did not restore access: ${method} ${response.url} answered as logged out again (${again}) right after a refresh. Check the session's login block (login.loggedOut, login.probe), or record it again.`,
+          { details: { url: response.url, status: response.status } },
+        );
       }
-      // The total timeout covers reading the body too.
-      response.body.once('close', done);
-      return response;
-    } catch (error) {
-      done();
-      throw error;
     }
+    // The total timeout covers reading the body too.
+    budget.guard(response.body);
+    return response;
   }
 
   /**
@@ -211,7 +204,7 @@ export class SessionClient implements AsyncDisposable {
   }
 
   /** Follows redirects hop by hop, storing every hop's Set-Cookie and recomputing headers per hop. */
-  private async follow(start: URL, startMethod: string, options: ReplayRequestOptions, deadline: Deadline): Promise<ReplayResponse> {
+  private async follow(start: URL, startMethod: string, options: ReplayRequestOptions, budget: Budget): Promise<ReplayResponse> {
     let url = start;
     let method = startMethod;
     let body: Body = options.body ?? null;
@@ -224,7 +217,7 @@ export class SessionClient implements AsyncDisposable {
       // URL getters build a new string on every call: read the origin once per hop.
       const origin = url.origin;
       const headers = this.headersFor(url, origin, crossed, downgraded, callerHeaders);
-      const res = await this.send(url, origin, method, headers, body, deadline);
+      const res = await this.send(url, origin, method, headers, body, budget);
       const status = res.statusCode;
       const setCookie = res.headers['set-cookie'];
       if (setCookie !== undefined) this.jar.storeSetCookies(setCookie, url);
@@ -302,12 +295,13 @@ export class SessionClient implements AsyncDisposable {
     method: string,
     headers: HeaderMap,
     body: Body,
-    deadline: Deadline,
+    budget: Budget,
   ): Promise<Dispatcher.ResponseData> {
     const { limit, maxRetryAfterMs } = this.resolved.retry;
     const retryable = limit > 0 && isIdempotent(method);
     for (let attempt = 0; ; attempt++) {
       this.emit?.({ type: 'request', method, url: url.href, headers });
+      const headersTimeout = budget.cap(this.resolved.timeouts.headers);
       let res: Dispatcher.ResponseData;
       try {
         res = await this.dispatcher.request({
@@ -316,20 +310,23 @@ export class SessionClient implements AsyncDisposable {
           method: method as Dispatcher.HttpMethod,
           headers,
           body,
-          signal: deadline,
+          headersTimeout,
+          ...(budget.signal ? { signal: budget.signal } : {}),
         });
       } catch (error) {
-        if (!retryable || attempt >= limit || deadline.aborted || !isRetryableError(error)) {
+        // A headers timeout cut short by the total budget is the total timeout.
+        if (headersTimeout < this.resolved.timeouts.headers && causeCode(error) === 'UND_ERR_HEADERS_TIMEOUT') throw budget.expired();
+        if (!retryable || attempt >= limit || budget.signal?.aborted || !isRetryableError(error)) {
           throw toSessionjarError(error, method, url.href, this.resolved.timeouts);
         }
-        await this.wait(backoffMs(attempt), method, url, attempt, (error as Error).message, deadline);
+        await this.wait(backoffMs(attempt), method, url, attempt, (error as Error).message, budget);
         continue;
       }
       if (retryable && attempt < limit) {
         const delay = statusRetryDelay(res.statusCode, res.headers['retry-after'], attempt, maxRetryAfterMs);
         if (delay !== undefined) {
           await res.body.dump();
-          await this.wait(delay, method, url, attempt, `status ${res.statusCode}`, deadline);
+          await this.wait(delay, method, url, attempt, `status ${res.statusCode}`, budget);
           continue;
         }
       }
@@ -337,9 +334,9 @@ export class SessionClient implements AsyncDisposable {
     }
   }
 
-  private async wait(delayMs: number, method: string, url: URL, attempt: number, reason: string, deadline: Deadline): Promise<void> {
+  private async wait(delayMs: number, method: string, url: URL, attempt: number, reason: string, budget: Budget): Promise<void> {
     this.emit?.({ type: 'retry', method, url: url.href, attempt: attempt + 1, delayMs, reason });
-    await sleep(delayMs, deadline);
+    await budget.sleep(delayMs);
   }
 
   /** Parsed once per distinct URL string: scripts call the same few URLs over and over. */

@@ -1,4 +1,4 @@
-import { Agent, EnvHttpProxyAgent, Pool, ProxyAgent, type Dispatcher } from 'undici';
+import { Agent, Dispatcher, EnvHttpProxyAgent, Pool, ProxyAgent } from 'undici';
 import { SessionjarError } from '../core/errors.js';
 import type { ClientOptions, Timeouts } from './options.js';
 
@@ -60,7 +60,7 @@ function envProxyAgent(env: NodeJS.ProcessEnv, agentOptions: Agent.Options, tls:
   const all = envValue(env, 'all_proxy');
   const httpProxy = envValue(env, 'http_proxy') ?? all;
   const httpsProxy = envValue(env, 'https_proxy') ?? all;
-  return new EnvHttpProxyAgent({
+  const proxied = new EnvHttpProxyAgent({
     ...agentOptions,
     // '' (not undefined) so undici does not fall back to process.env behind the caller's `env`.
     httpProxy: httpProxy === undefined ? '' : checkProxy(httpProxy, 'HTTP_PROXY'),
@@ -68,6 +68,42 @@ function envProxyAgent(env: NodeJS.ProcessEnv, agentOptions: Agent.Options, tls:
     noProxy: envValue(env, 'no_proxy') ?? '',
     requestTls: { ...tls, timeout: connectTimeout },
   } as EnvHttpProxyAgent.Options);
+  // undici sends https through HTTP_PROXY when HTTPS_PROXY is unset; curl and httpx go direct.
+  return httpsProxy === undefined && httpProxy !== undefined ? new ByScheme(proxied, new Agent(agentOptions)) : proxied;
+}
+
+/** http: origins to one dispatcher, https: origins to another. */
+class ByScheme extends Dispatcher {
+  constructor(
+    private readonly http: Dispatcher,
+    private readonly https: Dispatcher,
+  ) {
+    super();
+  }
+
+  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    return (String(options.origin).startsWith('https:') ? this.https : this.http).dispatch(options, handler);
+  }
+
+  override close(): Promise<void>;
+  override close(callback: () => void): void;
+  override close(callback?: () => void): Promise<void> | void {
+    const done = Promise.all([this.http.close(), this.https.close()]).then(() => undefined);
+    if (!callback) return done;
+    void done.then(callback);
+  }
+
+  override destroy(): Promise<void>;
+  override destroy(error: Error | null): Promise<void>;
+  override destroy(callback: () => void): void;
+  override destroy(error: Error | null, callback: () => void): void;
+  override destroy(first?: Error | null | (() => void), callback?: () => void): Promise<void> | void {
+    const error = typeof first === 'function' ? null : (first ?? null);
+    const done = Promise.all([this.http.destroy(error), this.https.destroy(error)]).then(() => undefined);
+    const cb = typeof first === 'function' ? first : callback;
+    if (!cb) return done;
+    void done.then(cb);
+  }
 }
 
 function checkProxy(url: string, source: string): string {
@@ -75,7 +111,8 @@ function checkProxy(url: string, source: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new SessionjarError('USAGE', `${source}: "${url}" is not a URL; give one like http://proxy.example:3128.`);
+    // Not echoed: a proxy URL may carry a password.
+    throw new SessionjarError('USAGE', `${source} is not a valid URL; give one like http://proxy.example:3128.`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new SessionjarError('USAGE', `${source}: only http:// and https:// proxies are supported, not ${parsed.protocol}//.`);

@@ -1,3 +1,4 @@
+import { SessionjarError } from '../core/errors.js';
 import type { Session } from '../session/schema/index.js';
 import type { SessionStore } from '../store/types.js';
 
@@ -114,11 +115,27 @@ export interface ResolvedOptions {
 export function resolveOptions(options: ClientOptions): ResolvedOptions {
   const retries = options.retries ?? DEFAULT_RETRIES;
   const retry = typeof retries === 'number' ? { limit: retries } : retries;
-  return {
+  const resolved = {
     timeouts: { ...DEFAULT_TIMEOUTS, ...definedOnly(options.timeouts ?? {}) },
     retry: { limit: retry.limit, maxRetryAfterMs: retry.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS },
     maxRedirects: options.maxRedirects ?? DEFAULT_MAX_REDIRECTS,
   };
+  for (const [name, value] of Object.entries(resolved.timeouts)) {
+    if (!Number.isFinite(value) || value <= 0) {
+      throw new SessionjarError('USAGE', `timeouts.${name} must be a number of milliseconds > 0, not ${String(value)}.`);
+    }
+  }
+  checkCount('retries', resolved.retry.limit, 0);
+  checkCount('retries.maxRetryAfterMs', resolved.retry.maxRetryAfterMs, 0);
+  checkCount('maxRedirects', resolved.maxRedirects, 0);
+  if (options.connections !== undefined) checkCount('connections', options.connections, 1);
+  return resolved;
+}
+
+function checkCount(option: string, value: number, min: number): void {
+  if (!Number.isInteger(value) || value < min) {
+    throw new SessionjarError('USAGE', `${option} must be a whole number ≥ ${min}, not ${String(value)}.`);
+  }
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

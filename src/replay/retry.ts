@@ -1,4 +1,3 @@
-import type { Deadline } from './deadline.js';
 import { CONNECTION_ERROR_CODES, causeCode } from './transport-errors.js';
 
 /** Methods safe to send twice (RFC 9110 §9.2.2). */
@@ -63,20 +62,4 @@ export function statusRetryDelay(
   const asked = retryAfterMs(retryAfter);
   if (asked === undefined) return backoffMs(attempt);
   return asked <= maxRetryAfterMs ? asked : undefined;
-}
-
-/** Waits `ms`, or rejects with the deadline's reason when it aborts first. */
-export function sleep(ms: number, deadline: Deadline): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (deadline.aborted) return reject(deadline.reason as Error);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(deadline.reason as Error);
-    };
-    const timer = setTimeout(() => {
-      deadline.removeListener('abort', onAbort);
-      resolve();
-    }, ms);
-    deadline.once('abort', onAbort);
-  });
 }

@@ -99,3 +99,21 @@ export function sessionExpiry(session: Session, options: ExpiryOptions = {}): Ex
   const state: ExpiryState = now >= first.at ? 'expired' : now >= first.at - margin ? 'expiring' : 'valid';
   return { state, expiresAt: first.at, source: first.source };
 }
+
+/**
+ * "in 59m 30s" / "3m 5s ago" / "in 2h 5m" / "in 3d 4h": two units once the first is found, even a
+ * zero one ("in 1h 0m"), so the shape does not change with the second the clock shows.
+ */
+export function relativeTime(atSeconds: number, nowMs = Date.now()): string {
+  const delta = Math.round(atSeconds - nowMs / 1000);
+  let left = Math.abs(delta);
+  const parts: string[] = [];
+  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+    if (left >= size || parts.length === 1 || unit === 's') {
+      parts.push(`${Math.floor(left / size)}${unit}`);
+      left %= size;
+    }
+    if (parts.length === 2) break;
+  }
+  return delta >= 0 ? `in ${parts.join(' ')}` : `${parts.join(' ')} ago`;
+}

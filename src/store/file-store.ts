@@ -335,7 +335,9 @@ function notAFile(location: string): SessionjarError {
 
 function ioError(action: string, path: string, error: unknown): SessionjarError {
   if (error instanceof SessionjarError) return error;
-  return new SessionjarError('IO_ERROR', `cannot ${action} ${display(path)}: ${(error as Error).message}`, {
+  // The usual cause: --dir or $SESSIONJAR_DIR names a file.
+  const hint = code(error) === 'ENOTDIR' ? ' (a file stands where a folder should be). Point --dir or $SESSIONJAR_DIR at a folder, not a file.' : '';
+  return new SessionjarError('IO_ERROR', `cannot ${action} ${display(path)}: ${(error as Error).message}${hint}`, {
     cause: error,
     details: { file: display(path) },
   });

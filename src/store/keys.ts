@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { SessionjarError } from '../core/errors.js';
+import { registerSecrets } from '../core/redact.js';
 import type { Kdf, KeySource } from '../session/envelope.js';
 
 /**
@@ -27,6 +28,9 @@ const HOW_TO =
  * Key material from the environment, in this order: SESSIONJAR_PASSPHRASE, then the key in the file
  * SESSIONJAR_KEY_FILE names, then a passphrase typed at the terminal (asked once per process).
  * Never from a command-line argument: those show in `ps` and shell history.
+ *
+ * @example
+ * const store = new FileStore({ dir: 'recordings', keys: envKeyProvider({ env: { SESSIONJAR_KEY_FILE: '/run/secrets/sj.key' }, prompt: false }) });
  */
 export function envKeyProvider(options: EnvKeyOptions = {}): KeyProvider {
   const env = options.env ?? process.env;
@@ -68,7 +72,9 @@ export function envKeyProvider(options: EnvKeyOptions = {}): KeyProvider {
           { details: { file } },
         );
       }
-      return { passphrase: await pending };
+      const value = await pending;
+      registerSecrets([value]);
+      return { passphrase: value };
     },
   };
 }
@@ -84,7 +90,12 @@ export function defaultKeyProvider(): KeyProvider {
   return processDefault;
 }
 
-/** Always the same key: for library users who hold the passphrase or key themselves. */
+/**
+ * Always the same key: for library users who hold the passphrase or key themselves.
+ *
+ * @example
+ * const store = new FileStore({ dir: 'recordings', keys: fixedKeyProvider({ passphrase: await vault.get('sessionjar') }) });
+ */
 export function fixedKeyProvider(source: KeySource): KeyProvider {
   return { keyFor: async () => source };
 }

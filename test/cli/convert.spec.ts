@@ -2,11 +2,11 @@ import { expect, test } from '@playwright/test';
 import { execFile } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fixture, fixturePath } from '../convert/fixtures.js';
+import { CLI, runCli } from '../helpers/cli.js';
 
 // import, export, inspect and schema through the real binary (npm run build first).
-const CLI = resolve('dist/cli.js');
 
 let root: string;
 test.beforeEach(async () => {
@@ -16,13 +16,7 @@ test.afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function cli(...args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: root, env: { PATH: process.env.PATH }, timeout: 20_000 }, (error, stdout, stderr) => {
-      done({ status: error ? Number(error.code) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = (...args: string[]) => runCli(root, args);
 
 /** Every cookie, storage and secret header value of the golden session: none may be printed unasked. */
 const SECRETS = ['s%3Aabc123.XyZ', 'theme=dark&lang=en', 'quoted-token==', 'eyJhbGciOiJIUzI1NiJ9', 'static-api-token-123', 'wizard-step: 3'];
@@ -59,7 +53,7 @@ test('import names the file and the field of a bad input, and an unknown format'
   expect(await cli('import', 'notes.txt')).toEqual({
     status: 5,
     stdout: '',
-    stderr: 'sessionjar: error [INPUT_INVALID]: notes.txt: cannot tell the format (not a Playwright storageState, cookies.txt, HTTPie or sessionjar file). Name it with --from playwright|netscape|httpie.\n',
+    stderr: 'sessionjar: error [INPUT_INVALID]: notes.txt: cannot tell the format (not a Playwright storageState, cookies.txt, HTTPie or sessionjar file). Name it with --from playwright|netscape|httpie|sessionjar.\n',
   });
   expect((await cli('import', 'missing.txt')).stderr).toBe('sessionjar: error [INPUT_INVALID]: missing.txt: no such file to import.\n');
   expect((await cli('import', 'notes.txt', '--from', 'yaml')).status).toBe(2);

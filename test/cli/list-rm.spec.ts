@@ -1,13 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { execFile } from 'node:child_process';
 import { access, chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { FileStore } from '../../src/store/file-store.js';
 import { sampleSession } from '../store/contract.js';
+import { runCli } from '../helpers/cli.js';
 
 // The real binary (npm run build first), run in a temp folder so locations print as recordings/<name>.json.
-const CLI = resolve('dist/cli.js');
 
 let root: string;
 let store: FileStore;
@@ -19,13 +18,7 @@ test.afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: root, env: { PATH: process.env.PATH, ...env }, timeout: 20_000 }, (error, stdout, stderr) => {
-      done({ status: error ? Number(error.code) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(root, args, env);
 
 test('list on an empty store says how to record one', async () => {
   expect(await cli(['list'])).toEqual({

@@ -303,3 +303,10 @@ test('-o into a missing folder is an I/O error naming the file; a closed stdout 
   expect(err).toBe('');
   expect(out.trim()).toBe('0');
 });
+
+test('--reveal shows the secret values -v would redact', async () => {
+  const run = await runCli(req(`${server.origin}/echo`, '-v', '--reveal'));
+  expect(run.status).toBe(0);
+  expect(run.stderr).toMatch(new RegExp(`^> cookie: sid=${COOKIE_SECRET}$`, 'im'));
+  expect(run.stderr).toMatch(new RegExp(`^> authorization: Bearer ${TOKEN_SECRET}$`, 'im'));
+});

@@ -1,15 +1,14 @@
 import { expect, test } from '@playwright/test';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { newSession } from '../../src/session/new-session.js';
 import type { Cookie, Session } from '../../src/session/schema/index.js';
 import { FileStore } from '../../src/store/file-store.js';
 import { startHttpServer, type TestServer } from '../helpers/servers.js';
+import { runCli } from '../helpers/cli.js';
 
 // The real binary (npm run build first).
-const CLI = resolve('dist/cli.js');
 
 let root: string;
 let store: FileStore;
@@ -24,13 +23,7 @@ test.afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function cli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [CLI, ...args], { cwd: root, env: { PATH: process.env.PATH }, timeout: 20_000 }, (error, stdout, stderr) => {
-      done({ status: error ? Number(error.code) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = (args: string[]) => runCli(root, args);
 
 const nowS = () => Math.floor(Date.now() / 1000);
 const sid = (expires: number | null, value = 'v1'): Cookie => ({ name: 'sid', value, domain: 'app.example', hostOnly: true, path: '/', expires, httpOnly: true, secure: false });

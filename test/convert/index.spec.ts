@@ -27,3 +27,17 @@ test('importSession sniffs, ignores a byte-order mark, and imports a sessionjar 
   expect(own.result.login?.env).toEqual(['EXAMPLE_USER', 'EXAMPLE_PASSWORD']);
   expect(() => importSession('{"a":1}', importOptions('a.json'))).toThrow('a.json: cannot tell the format');
 });
+
+test('an empty, binary or JSON-array input is refused as such, naming the file, whatever --from says', () => {
+  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]).toString('utf8');
+  const next = 'nothing was imported. Give a Playwright storageState (JSON), a cookies.txt, an HTTPie session or a sessionjar file.';
+  for (const format of [undefined, 'netscape', 'playwright', 'httpie', 'sessionjar'] as const) {
+    const options = { ...importOptions('in.txt'), ...(format ? { format } : {}) };
+    expect(() => importSession('', options)).toThrow(`in.txt: the file is empty; ${next}`);
+    expect(() => importSession(' \n\n', options)).toThrow(`in.txt: the file is empty; ${next}`);
+    expect(() => importSession(png, options)).toThrow(`in.txt: not a text file (binary content); ${next}`);
+  }
+  expect(() => importSession('[{"name":"a"}]', importOptions('a.json'))).toThrow(
+    'a.json: a JSON array is none of the formats: a Playwright storageState, an HTTPie session and a sessionjar file are JSON objects.',
+  );
+});

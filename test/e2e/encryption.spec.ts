@@ -57,6 +57,8 @@ test('record --encrypt → request → write-back: the file is encrypted from th
   const store = new FileStore({ dir, keys: fixedKeyProvider({ passphrase: PASSPHRASE }) });
   const sid = (await store.load('demo')).cookies.find((c) => c.name === 'sid')!.value;
   expect(first.text).not.toContain(sid);
+  // The recording's summary names what it captured without showing it.
+  for (const secret of [sid, site.credentials.password]) expect(recorded.stdout + recorded.stderr).not.toContain(secret);
 
   const me = await sj(['request', 'demo', `${site.form}/api/me`], key);
   expect(me.code, me.stderr).toBe(0);

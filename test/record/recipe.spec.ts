@@ -52,7 +52,7 @@ test('a bad step is named by file and JSON path, with what is wrong', async () =
   expect(error.message).toBe(
     [
       `${file}: not a valid recipe:`,
-      '✖ not a step: a step has exactly one of goto, fill, click, press, check, select, waitFor, totp',
+      '✖ not a step (unknown action "clik"; did you mean "click"?): a step has exactly one of goto, fill, click, press, check, select, waitFor, totp',
       '  → at steps[2]',
       '✖ more than one action (click, fill): a step has exactly one of goto, fill, click, press, check, select, waitFor, totp',
       '  → at steps[3]',
@@ -61,6 +61,16 @@ test('a bad step is named by file and JSON path, with what is wrong', async () =
       'See docs/recipes.md for the step format.',
     ].join('\n'),
   );
+});
+
+test('a misspelt step action is named with the action it was probably meant to be', async () => {
+  const error = await failure(() => parseRecipe({ steps: [{ Fil: '#user', value: 'x' }, { waitfor: { url: '**' } }, { foo: 1 }, {}] }, 'r.json'));
+  expect(error.message.split('\n').filter((l) => l.startsWith('✖')).map((l) => l.split(':')[0])).toEqual([
+    '✖ not a step (unknown action "Fil"; did you mean "fill"?)',
+    '✖ not a step (unknown action "waitfor"; did you mean "waitFor"?)',
+    '✖ not a step (unknown action "foo")',
+    '✖ not a step',
+  ]);
 });
 
 test('unknown top-level keys, bad JSON and a missing file are RECIPE_INVALID naming the file', async () => {

@@ -109,7 +109,7 @@ test('a refused refresh token: REFRESH_FAILED naming the endpoint and the answer
         '  - silent single sign-on: not applicable: the session has no login URL',
         '  - recorded recipe (headless browser): not applicable: the session was recorded by hand, with no recipe',
         '  - interactive login (a person, in a browser window): not applicable: the session has no login block',
-        'Run `sessionjar refresh spa` in a terminal with a display to log in by hand.',
+        'The session has no login block (it was imported, not recorded): record it with `sessionjar record spa --url <login-url> --force`, or import a fresh copy with --force.',
       ].join('\n'),
     );
     expect(JSON.stringify(await store.load('spa'))).toBe(before);
@@ -126,6 +126,18 @@ test('nothing applies: SESSION_EXPIRED with the exact commands to run', async ()
   expect((error as Error).message).toContain('session "intranet" has expired and no strategy can refresh it here:\n');
   expect((error as Error).message).toContain(
     'Run `sessionjar refresh intranet` in a terminal with a display to log in by hand, or record it again: `sessionjar record intranet --url https://intranet.example/login --force`.',
+  );
+});
+
+test('an imported session (no login block) is told to record again, not to refresh by hand', async () => {
+  const store = new MemoryStore();
+  await store.save('imported', { ...newSession('imported'), cookies: [cookie('sid', 'a', nowS() - 10, 'intranet.example')] });
+  const error = await refreshSession({ store, name: 'imported', interactive: false }).catch((e: unknown) => e);
+  expect(isSessionjarError(error, 'SESSION_EXPIRED')).toBe(true);
+  expect((error as Error).message).toContain('  - interactive login (a person, in a browser window): not applicable: the session has no login block\n');
+  expect((error as Error).message).not.toContain('log in by hand');
+  expect((error as Error).message.split('\n').at(-1)).toBe(
+    'The session has no login block (it was imported, not recorded): record it with `sessionjar record imported --url <login-url> --force`, or import a fresh copy with --force.',
   );
 });
 

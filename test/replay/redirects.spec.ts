@@ -202,3 +202,20 @@ test('fetch() follows redirects and returns a real Response with url and redirec
   expect(manual.headers.get('location')).toBe('/final');
   await session.close();
 });
+
+test('fetch() sends init headers, a string body with fetch\'s default Content-Type, and bytes as given', async () => {
+  const session = await openSessionFrom(sessionWith([]));
+  a.seen.length = 0;
+  await (await session.fetch(new URL(`${a.server.origin}/s`), { method: 'put', body: 'text', headers: [['X-One', '1']] })).text();
+  await (await session.fetch(`${a.server.origin}/b`, { method: 'POST', body: new TextEncoder().encode('bytes'), headers: { 'content-type': 'application/octet-stream' } })).text();
+  await (await session.fetch(`${a.server.origin}/f`, { method: 'POST', body: new URLSearchParams({ q: 'a b' }) })).text();
+  expect(a.seen.map((s) => [s.method, s.body, s.headers['content-type'], s.headers['x-one'] ?? null])).toEqual([
+    ['PUT', 'text', 'text/plain;charset=UTF-8', '1'],
+    ['POST', 'bytes', 'application/octet-stream', null],
+    ['POST', 'q=a+b', 'application/x-www-form-urlencoded;charset=UTF-8', null],
+  ]);
+  const head = await session.fetch(`${a.server.origin}/h`, { method: 'head' });
+  expect(head.status).toBe(200);
+  expect(head.body).toBeNull();
+  await session.close();
+});

@@ -61,6 +61,17 @@ test('total timeout covers a body that trickles forever', async () => {
   await session.close();
 });
 
+test('total timeout also bounds the wait for headers', async () => {
+  const session = await openSessionFrom(sessionWith([]), { timeouts: { total: 300, headers: 5_000 } });
+  const started = Date.now();
+  await expect(session.request(`${server.origin}/no-headers`)).rejects.toMatchObject({
+    code: 'TIMEOUT',
+    message: expect.stringContaining('no complete response within 300 ms (total timeout)'),
+  });
+  expect(Date.now() - started).toBeLessThan(2_000);
+  await session.close();
+});
+
 test('connect timeout: a TLS handshake that never completes', async () => {
   const session = await openSessionFrom(sessionWith([]), { timeouts: { connect: 300 }, retries: 0 });
   await expect(session.request(`https://127.0.0.1:${silentPort}/`)).rejects.toMatchObject({
@@ -77,4 +88,12 @@ test('an abort by the caller stays an AbortError', async () => {
   setTimeout(() => controller.abort(), 100);
   await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
   await session.close();
+});
+
+test('a nonsensical option is a USAGE error naming it', async () => {
+  await expect(openSessionFrom(sessionWith([]), { timeouts: { total: -5 } })).rejects.toMatchObject({
+    code: 'USAGE',
+    message: 'timeouts.total must be a number of milliseconds > 0, not -5.',
+  });
+  await expect(openSessionFrom(sessionWith([]), { retries: 1.5 })).rejects.toMatchObject({ code: 'USAGE', message: 'retries must be a whole number ≥ 0, not 1.5.' });
 });

@@ -101,10 +101,28 @@ test('HTTP_PROXY from the env option is used; trustEnv: false ignores it; an exp
   expect(proxy.requests.every((r) => r.includes(`127.0.0.1:${plain.port}`))).toBe(true);
 });
 
-test('HTTPS_PROXY tunnels TLS with CONNECT', async () => {
+test('HTTPS_PROXY tunnels TLS with CONNECT; HTTP_PROXY alone leaves https direct', async () => {
   proxy.requests.length = 0;
   const session = await openSessionFrom(sessionWith([]), { env: { HTTPS_PROXY: proxy.origin }, ca: testCertificate().cert });
   expect(await (await session.request(`${h2.origin}/`)).body.text()).toBe('over 1.1');
   await session.close();
   expect(proxy.requests).toEqual([`CONNECT 127.0.0.1:${h2.port}`]);
+
+  // HTTP_PROXY alone is for http: URLs only, as curl and httpx read it.
+  const httpOnly = await openSessionFrom(sessionWith([]), { env: { HTTP_PROXY: proxy.origin }, ca: testCertificate().cert });
+  expect(await (await httpOnly.request(`${h2.origin}/`)).body.text()).toBe('over 1.1');
+  await (await httpOnly.request(`${plain.origin}/`)).body.dump();
+  await httpOnly.close();
+  expect(proxy.requests).toEqual([`CONNECT 127.0.0.1:${h2.port}`, `CONNECT 127.0.0.1:${plain.port}`]);
+});
+
+test('a bad proxy setting is a USAGE error that does not echo the URL', async () => {
+  await expect(openSessionFrom(sessionWith([]), { proxy: 'http//user:s3cret@nowhere' })).rejects.toMatchObject({
+    code: 'USAGE',
+    message: 'proxy is not a valid URL; give one like http://proxy.example:3128.',
+  });
+  await expect(openSessionFrom(sessionWith([]), { env: { HTTPS_PROXY: 'socks5://127.0.0.1:1' } })).rejects.toMatchObject({
+    code: 'USAGE',
+    message: 'HTTPS_PROXY: only http:// and https:// proxies are supported, not socks5://.',
+  });
 });

@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { runDoctor, type DoctorCheck } from '../../src/cli/doctor-checks.js';
 import { encryptSession } from '../../src/session/envelope.js';
 import { newSession } from '../../src/session/new-session.js';
@@ -93,10 +93,59 @@ test('doctor: a session file already committed is reported with `git rm --cached
   expect(byId(report.checks, 'session:locked').message).toMatch(/cannot decrypt: wrong passphrase, or the file was modified/);
 });
 
+test('doctor: a key file other users can read, or one that holds no key, needs fixing', async () => {
+  const outside = mkdtempSync(join(tmpdir(), 'sj-doctor-key-'));
+  const keyFile = join(outside, 'key');
+  writeFileSync(keyFile, 'ab'.repeat(32), { mode: 0o644 });
+  chmodSync(keyFile, 0o644);
+  const opts = { dir: join(outside, 'recordings'), cwd: outside, now: NOW, interactive: false };
+  let report = await runDoctor({ ...opts, env: { SESSIONJAR_KEY_FILE: keyFile } });
+  expect(byId(report.checks, 'key-file')).toMatchObject({ status: 'fail', message: `SESSIONJAR_KEY_FILE ${keyFile} has mode 0644: other users can read the key`, fix: `chmod 600 ${keyFile}` });
+  chmodSync(keyFile, 0o600);
+  report = await runDoctor({ ...opts, env: { SESSIONJAR_KEY_FILE: keyFile } });
+  expect(byId(report.checks, 'key-file').status).toBe('ok');
+  writeFileSync(keyFile, 'short');
+  report = await runDoctor({ ...opts, env: { SESSIONJAR_KEY_FILE: keyFile } });
+  expect(byId(report.checks, 'key-file').status).toBe('fail');
+  expect(byId(report.checks, 'key-file').message).not.toContain('short');
+});
+
 test('doctor outside a git repository: nothing would be committed; a missing folder is fine', async () => {
   const outside = mkdtempSync(join(tmpdir(), 'sj-doctor-nogit-'));
   const report = await runDoctor({ dir: join(outside, 'recordings'), cwd: outside, env: {}, now: NOW, interactive: false });
   expect(byId(report.checks, 'git')).toMatchObject({ status: 'ok', message: 'not in a git repository: nothing would be committed' });
   expect(byId(report.checks, 'permissions').status).toBe('ok');
   expect(byId(report.checks, 'node').status).toBe('ok');
+});
+
+test('sessionjar doctor: exit 1 and a fix per problem; --json gives the same checks; exit 0 once fixed', async () => {
+  const { bundleCli, startCli } = await import('../helpers/cli-browser.js');
+  const cli = await bundleCli('doctor');
+  const { repo, dir } = await brokenSetup();
+  const env: NodeJS.ProcessEnv = { ...process.env, SESSIONJAR_BROWSER: join(repo, 'nowhere') };
+  delete env.SESSIONJAR_PASSPHRASE;
+  const run = (...args: string[]) => {
+    const r = startCli(cli, ['--dir', dir, 'doctor', ...args], { env });
+    return r.exit.then((code) => ({ code, stdout: r.stdout(), stderr: r.stderr() }));
+  };
+  const human = await run();
+  expect(human.code).toBe(1);
+  expect(human.stdout).toMatch(/^FAIL {2}browser {6}SESSIONJAR_BROWSER: no browser at/m);
+  expect(human.stdout).toMatch(/^FAIL {2}session:locked locked: encrypted, and no passphrase or key is available\n {6}fix: set SESSIONJAR_PASSPHRASE/m);
+  expect(human.stdout).toContain('something needs fixing (see FAIL above)');
+  const json = await run('--json');
+  expect(json.code).toBe(1);
+  const report = JSON.parse(json.stdout) as { ok: boolean; checks: DoctorCheck[] };
+  expect(report.ok).toBe(false);
+  expect(report.checks.filter((c) => c.status === 'fail').map((c) => c.id).sort()).toEqual(['browser', 'permissions', 'session:locked', 'session:old']);
+  // The git check looks at the repository of the working directory (this one, which ignores nothing in /tmp).
+  chmodSync(dir, 0o700);
+  chmodSync(join(dir, 'old.json'), 0o600);
+  writeFileSync(join(dir, 'old.json'), serializeSession(session('old', Date.now() / 1000 + 86_400)));
+  env.SESSIONJAR_PASSPHRASE = 'pw-for-doctor';
+  delete env.SESSIONJAR_BROWSER;
+  const fixed = await run();
+  expect(fixed.stdout).toContain('no problems found');
+  expect(fixed.code).toBe(0);
+  rmSync(dirname(cli), { recursive: true, force: true });
 });

@@ -1,14 +1,15 @@
 import { expect, test } from '@playwright/test';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { isSessionjarError } from '../../src/core/errors.js';
 import { openSession } from '../../src/replay/client.js';
 import { newSession } from '../../src/session/new-session.js';
 import { serializeSession, type Session } from '../../src/session/schema/index.js';
 import { FileStore } from '../../src/store/file-store.js';
-import { fixedKeyProvider } from '../../src/store/keys.js';
+import { envKeyProvider, fixedKeyProvider } from '../../src/store/keys.js';
+import { bundleCli } from '../helpers/cli-browser.js';
 import { startHttpServer } from '../helpers/servers.js';
 
 const PASS = { passphrase: 'store-test-passphrase' };
@@ -161,7 +162,8 @@ function sh(script: string, env: Record<string, string>): Promise<{ code: number
 test('under umask 000, encrypt and decrypt through the CLI write 0600 files in a 0700 folder', async () => {
   const root = mkdtempSync(join(tmpdir(), 'sj-umask-'));
   const dir = join(root, 'recordings');
-  const cli = `${process.execPath} ${join(process.cwd(), 'dist/cli.js')} --dir ${dir}`;
+  const bundle = await bundleCli('umask');
+  const cli = `${process.execPath} ${bundle} --dir ${dir}`;
   const env = { SESSIONJAR_PASSPHRASE: 'umask-pass' };
   const seed = join(root, 'seed.json');
   writeFileSync(seed, serializeSession(session('u')), { mode: 0o666 });
@@ -175,4 +177,19 @@ test('under umask 000, encrypt and decrypt through the CLI write 0600 files in a
   expect(run.code).toBe(0);
   expect(statSync(join(dir, 'u.json')).mode & 0o777).toBe(0o600);
   expect(readFileSync(join(dir, 'u.json'), 'utf8')).toContain('first-cookie-value-123');
+  rmSync(dirname(bundle), { recursive: true, force: true });
+});
+
+test('a key file encrypts with kdf "none"; reading it then needs the key file, not a passphrase', async () => {
+  const { dir } = freshStore();
+  const keyFile = join(dir, '..', `${Date.now()}-${process.pid}.key`);
+  writeFileSync(keyFile, `${Buffer.alloc(32, 7).toString('hex')}\n`, { mode: 0o600 });
+  const withKey = new FileStore({ dir, keys: envKeyProvider({ env: { SESSIONJAR_KEY_FILE: keyFile }, prompt: false }) });
+  await withKey.save('k', session('k'), { encrypt: true });
+  expect(envelope(join(dir, 'k.json')).encrypted).not.toHaveProperty('salt');
+  expect(envelope(join(dir, 'k.json')).encrypted.kdf).toBe('none');
+  expect((await withKey.load('k')).cookies[0]!.value).toBe('first-cookie-value-123');
+  const withPassphrase = new FileStore({ dir, keys: envKeyProvider({ env: { SESSIONJAR_PASSPHRASE: 'p' }, prompt: false }) });
+  await expect(withPassphrase.load('k')).rejects.toThrow(/k\.json: encrypted with a key file; set SESSIONJAR_KEY_FILE to the file holding the key\./);
+  rmSync(keyFile);
 });

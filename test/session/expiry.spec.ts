@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { sessionExpiry } from '../../src/session/expiry.js';
+import { relativeTime, sessionExpiry } from '../../src/session/expiry.js';
 import { newSession } from '../../src/session/new-session.js';
 import type { Cookie, Session } from '../../src/session/schema/index.js';
 
@@ -81,4 +81,16 @@ test('recorded token refs are re-read: a refreshed token moves the expiry', () =
     tokens: { jwts: [{ from: { storage: 'localStorage', origin: 'https://spa.example', key: 'at' }, exp: nowS - 100 }] },
   };
   expect(sessionExpiry(s, { now: NOW })).toMatchObject({ state: 'valid', expiresAt: nowS + 600 });
+});
+
+test('relativeTime (status and inspect share it): two units at most, future and past', () => {
+  const now = 1_000_000_000_000;
+  expect(relativeTime(now / 1000 + 3570, now)).toBe('in 59m 30s');
+  expect(relativeTime(now / 1000 - 185, now)).toBe('3m 5s ago');
+  expect(relativeTime(now / 1000 + 3 * 86400 + 4 * 3600 + 59, now)).toBe('in 3d 4h');
+  expect(relativeTime(now / 1000, now)).toBe('in 0s');
+  // A round number keeps its second unit: status output must not change shape on the exact second.
+  expect(relativeTime(now / 1000 + 3600, now)).toBe('in 1h 0m');
+  expect(relativeTime(now / 1000 - 120, now)).toBe('2m 0s ago');
+  expect(relativeTime(now / 1000 + 86400 + 59, now)).toBe('in 1d 0h');
 });

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { SessionjarError } from '../../core/errors.js';
 import type { ImportFormat, LostItem } from '../../session/convert/index.js';
+import { checkNewSessionRef, toSessionName } from '../../store/names.js';
 import type { SessionStore } from '../../store/types.js';
 import { storeFor } from '../context.js';
 import { printJson, printLine } from '../output.js';
@@ -29,7 +30,7 @@ export interface ImportFileResult {
 
 /** Converts a Playwright storageState, cookies.txt, HTTPie or sessionjar file into a stored session. */
 export async function importFile(store: SessionStore, file: string, options: ImportFileOptions = {}): Promise<ImportFileResult> {
-  const name = options.as ?? nameFromFile(file);
+  const name = options.as === undefined ? nameFromFile(file) : checkNewSessionRef(options.as);
   const location = store.locate(name);
   if (!options.force && (await store.exists(name))) {
     throw new SessionjarError(
@@ -52,8 +53,7 @@ export async function importFile(store: SessionStore, file: string, options: Imp
 
 function nameFromFile(file: string): string {
   if (file === '-') throw new SessionjarError('USAGE', 'importing from stdin needs a session name: add --as <name>.');
-  const base = basename(file, extname(file));
-  const name = base.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  const name = toSessionName(basename(file, extname(file)));
   if (!name) throw new SessionjarError('USAGE', `cannot make a session name from "${file}": add --as <name>.`);
   return name;
 }

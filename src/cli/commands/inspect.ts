@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { redactHeader, showValue } from '../../core/redact.js';
-import { sessionExpiry, type Expiry } from '../../session/expiry.js';
+import { relativeTime, sessionExpiry, type Expiry } from '../../session/expiry.js';
 import type { Cookie, HeaderRule, Login, Session, StateRef, Tokens } from '../../session/schema/index.js';
 import type { SessionStore } from '../../store/types.js';
 import { storeFor } from '../context.js';
@@ -67,7 +67,7 @@ export function describeSession(session: Session, location: string, options: { r
       sameSite: c.sameSite ?? null,
       ...(c.partitionKey !== undefined ? { partitionKey: c.partitionKey } : {}),
       expires: c.expires === null ? null : new Date(c.expires * 1000).toISOString(),
-      expiresIn: c.expires === null ? 'session' : relative(c.expires, now),
+      expiresIn: c.expires === null ? 'session' : relativeTime(c.expires, now),
     });
   }
   const storage = (values: Record<string, string>) =>
@@ -102,21 +102,6 @@ export function describeSession(session: Session, location: string, options: { r
     login: session.login ? ({ ...login, steps: steps?.length ?? 0 } as Inspection['login']) : null,
     tokens: session.tokens ?? null,
   };
-}
-
-/** "in 59m 30s" / "3m 5s ago": two units at most. */
-function relative(atSeconds: number, nowMs: number): string {
-  const delta = Math.round(atSeconds - nowMs / 1000);
-  let left = Math.abs(delta);
-  const parts: string[] = [];
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
-    if (left >= size || (unit === 's' && parts.length === 0)) {
-      parts.push(`${Math.floor(left / size)}${unit}`);
-      left %= size;
-    }
-    if (parts.length === 2) break;
-  }
-  return delta >= 0 ? `in ${parts.join(' ')}` : `${parts.join(' ')} ago`;
 }
 
 function describeRef(ref: StateRef): string {

@@ -26,7 +26,7 @@ export function makeListCommand(): Command {
       }
       if (entries.length === 0) printLine('no sessions (record one with `sessionjar record <name> --url <login-url>`)');
       for (const e of entries) {
-        printLine(e.session ? `${e.name}\t${sessionExpiry(e.session).state}\t${e.session.cookies.length} cookies\tupdated ${e.session.updatedAt}` : `${e.name}\tunreadable: ${e.error?.message.split('\n').slice(0, 3).join(' ')}`);
+        printLine(e.session ? `${e.name}\t${sessionExpiry(e.session).state}\t${e.session.cookies.length} cookie${e.session.cookies.length === 1 ? "" : "s"}\tupdated ${e.session.updatedAt}` : `${e.name}\tunreadable: ${e.error?.message.split('\n').slice(0, 3).join(' ')}`);
       }
     });
 }

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { SessionjarError } from '../../core/errors.js';
 import type { RecordOptions } from '../../record/record.js';
+import { checkNewSessionRef } from '../../store/names.js';
 import { storeFor } from '../context.js';
 import { printJson, printLine } from '../output.js';
 
@@ -45,7 +46,7 @@ export function recordOptionsFrom(name: string, raw: RawOptions): RecordOptions 
     }
   }
   return {
-    name,
+    name: checkNewSessionRef(name),
     url: raw.url ?? '',
     ...(raw.recipe ? { recipe: raw.recipe } : {}),
     ...(Object.keys(until).length > 0 ? { until } : {}),

@@ -54,15 +54,37 @@ export function sniffFormat(text: string): ImportFormat | undefined {
 export function importSession(raw: string, options: ImportOptions & { format?: ImportFormat }): Conversion<Session> & { format: ImportFormat } {
   // Editors on Windows save a byte-order mark that neither JSON.parse nor cookies.txt expects.
   const text = raw.replace(/^\uFEFF/, '');
+  checkText(text, options.file);
   const format = options.format ?? sniffFormat(text);
   if (format === undefined) {
-    throw new SessionjarError(
-      'INPUT_INVALID',
-      `${options.file}: cannot tell the format (not a Playwright storageState, cookies.txt, HTTPie or sessionjar file). Name it with --from playwright|netscape|httpie.`,
-      { details: { file: options.file } },
-    );
+    const message = isJsonArray(text)
+      ? 'a JSON array is none of the formats: a Playwright storageState, an HTTPie session and a sessionjar file are JSON objects.'
+      : 'cannot tell the format (not a Playwright storageState, cookies.txt, HTTPie or sessionjar file). Name it with --from playwright|netscape|httpie|sessionjar.';
+    throw new SessionjarError('INPUT_INVALID', `${options.file}: ${message}`, { details: { file: options.file } });
   }
   return { ...convertFrom(text, format, options), format };
+}
+
+/**
+ * An empty or binary input (a PNG, a SQLite cookie database) is refused as such, whatever the
+ * format: no empty session is created, and no binary bytes are echoed into the terminal.
+ */
+function checkText(text: string, file: string): void {
+  const problem = text.trim() === '' ? 'the file is empty' : /[\0\uFFFD]/.test(text) ? 'not a text file (binary content)' : undefined;
+  if (problem === undefined) return;
+  throw new SessionjarError(
+    'INPUT_INVALID',
+    `${file}: ${problem}; nothing was imported. Give a Playwright storageState (JSON), a cookies.txt, an HTTPie session or a sessionjar file.`,
+    { details: { file } },
+  );
+}
+
+function isJsonArray(text: string): boolean {
+  try {
+    return Array.isArray(JSON.parse(text));
+  } catch {
+    return false;
+  }
 }
 
 function convertFrom(text: string, format: ImportFormat, options: ImportOptions): Conversion<Session> {

@@ -1,0 +1,63 @@
+import { expect, test } from '@playwright/test';
+import { CookieJar, MemoryCookieStore } from 'tough-cookie';
+import { SessionCookieJar } from '../../src/replay/jar.js';
+
+const SET: [string, string][] = [
+  ['a=1; Path=/', 'http://example.com/'],
+  ['b=2; Path=/app', 'http://example.com/app/x'],
+  ['c=3; Path=/app/deep', 'http://example.com/app/deep/x'],
+  ['d=4; Domain=example.com; Path=/', 'http://www.example.com/'],
+  ['e=5; Secure; Path=/', 'https://example.com/'],
+  ['f=6; Path=/', 'http://sub.example.com/'],
+  ['g=7; Secure; Path=/', 'http://127.0.0.1:8080/'],
+  ['h=8; Path=/; Max-Age=3600', 'http://localhost:3000/'],
+  ['i=9; Path=/ü', 'http://example.com/ü/'],
+  ['j=10; Secure', 'http://[::1]:9/'],
+];
+
+const URLS = [
+  'http://example.com/',
+  'https://example.com/app/deep/page',
+  'http://example.com/app',
+  'http://example.com/application',
+  'http://www.example.com/app/deep',
+  'http://sub.example.com/',
+  'http://other.example.com/',
+  'http://127.0.0.1:9999/',
+  'http://127.0.0.1:8080/x',
+  'http://localhost:3000/',
+  'http://example.com/%C3%BC/x',
+  'http://[::1]:9/',
+];
+
+test('the cached Cookie header matches tough-cookie\'s own getCookieString for every URL', () => {
+  const ours = new SessionCookieJar();
+  const reference = new CookieJar(new MemoryCookieStore(), { rejectPublicSuffixes: true, allowSecureOnLocal: true, looseMode: true });
+  for (const [header, url] of SET) {
+    ours.set(header, url);
+    reference.setCookieSync(header, url, { ignoreError: true, loose: true });
+  }
+  for (const url of URLS) {
+    expect(ours.header(url), url).toBe(reference.getCookieStringSync(url));
+    // Twice: the second answer comes from the cache.
+    expect(ours.header(url), url).toBe(reference.getCookieStringSync(url));
+  }
+});
+
+test('a change invalidates cached headers; changes are reported once with setAt', () => {
+  const jar = new SessionCookieJar();
+  const url = new URL('http://example.com/');
+  jar.set('a=1', url.href);
+  expect(jar.cookieHeader(url)).toBe('a=1');
+  jar.storeSetCookies(['a=2', 'b=3'], url);
+  expect(jar.cookieHeader(url)).toBe('a=2; b=3');
+  jar.storeSetCookies('b=; Max-Age=0', url);
+  expect(jar.cookieHeader(url)).toBe('a=2');
+  const changes = jar.takeChanges();
+  expect(changes?.set.map((c) => [c.name, c.value])).toEqual([['a', '2']]);
+  expect(changes?.set[0]?.setAt).toBeGreaterThan(Date.now() - 5_000);
+  expect(changes?.removed.map((r) => r.key)).toEqual(['b\u0000example.com\u0000/']);
+  expect(jar.takeChanges()).toBeUndefined();
+  jar.requeue(changes!);
+  expect(jar.takeChanges()?.set).toHaveLength(1);
+});

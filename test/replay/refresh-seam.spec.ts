@@ -1,0 +1,54 @@
+import { expect, test } from '@playwright/test';
+import { openSessionFrom } from '../../src/replay/client.js';
+import type { Refresher, RefreshReason } from '../../src/replay/options.js';
+import { startHttpServer, type TestServer } from '../helpers/servers.js';
+import { cookie, sessionWith } from './fixtures.js';
+
+let server: TestServer;
+test.beforeAll(async () => {
+  server = await startHttpServer((req, res) => {
+    if (req.headers.cookie !== 'sid=fresh') return void res.writeHead(401).end('logged out');
+    res.end('welcome back');
+  });
+});
+test.afterAll(() => server.close());
+
+function refresherTo(value: string, reasons: RefreshReason[], stale = false): Refresher {
+  return {
+    isStale: () => stale && reasons.length === 0,
+    refresh: async (reason) => {
+      reasons.push(reason);
+      await new Promise((r) => setTimeout(r, 50));
+      return sessionWith([cookie('sid', value, '127.0.0.1')]);
+    },
+  };
+}
+
+test('a logged-out answer asks the refresher once, even for concurrent requests, and retries with the fresh state', async () => {
+  const reasons: RefreshReason[] = [];
+  const session = await openSessionFrom(sessionWith([cookie('sid', 'old', '127.0.0.1')]), { refresher: refresherTo('fresh', reasons) });
+  const bodies = await Promise.all(Array.from({ length: 5 }, async () => (await session.request(`${server.origin}/api`)).body.text()));
+  expect(bodies).toEqual(Array(5).fill('welcome back'));
+  expect(reasons.map((r) => [r.kind, r.url])).toEqual([['logged-out', `${server.origin}/api`]]);
+  await session.close();
+});
+
+test('a refresh that does not help is SESSION_EXPIRED, not a loop', async () => {
+  const reasons: RefreshReason[] = [];
+  const session = await openSessionFrom(sessionWith([]), { refresher: refresherTo('still-bad', reasons) });
+  await expect(session.request(`${server.origin}/api`)).rejects.toMatchObject({ code: 'SESSION_EXPIRED' });
+  expect(reasons).toHaveLength(1);
+  await session.close();
+});
+
+test('a stale session is refreshed before the request; autoRefresh: false leaves logged-out answers alone', async () => {
+  const reasons: RefreshReason[] = [];
+  const session = await openSessionFrom(sessionWith([]), { refresher: refresherTo('fresh', reasons, true) });
+  expect(await (await session.request(`${server.origin}/api`)).body.text()).toBe('welcome back');
+  expect(reasons.map((r) => r.kind)).toEqual(['stale']);
+  await session.close();
+
+  const manual = await openSessionFrom(sessionWith([]), { refresher: refresherTo('fresh', []), autoRefresh: false });
+  expect((await manual.request(`${server.origin}/api`)).status).toBe(401);
+  await manual.close();
+});
