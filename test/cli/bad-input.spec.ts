@@ -30,7 +30,7 @@ test('a session name with a slash is refused on import and record instead of wri
   expect(await cli('record', 'work/github', '--url', 'http://127.0.0.1:9/login', '--recipe', 'none.json')).toEqual(expected);
   expect((await readdir(root)).sort()).toEqual(['cookies.txt']);
   // A path ending in .json is still a path.
-  expect(await cli('import', 'cookies.txt', '--as', 'work/github.json')).toMatchObject({ status: 0, stdout: 'imported 1 cookies and 0 origins (netscape) into work/github.json\n' });
+  expect(await cli('import', 'cookies.txt', '--as', 'work/github.json')).toMatchObject({ status: 0, stdout: 'imported 1 cookie and 0 origins (netscape) into work/github.json\n' });
 });
 
 test('a YAML recipe loads in the bundled CLI (a misspelt step is named, not "not valid YAML")', async () => {

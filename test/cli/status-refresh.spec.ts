@@ -94,7 +94,7 @@ test('list shows the state of every session', async () => {
   await store.save('a', withSid('a', nowS() + 3600));
   await store.save('b', withSid('b', nowS() - 5));
   const { stdout } = await cli(['list']);
-  expect(stdout).toMatch(/^a\tvalid\t1 cookies\tupdated \S+\nb\texpired\t1 cookies\tupdated \S+\n$/);
+  expect(stdout).toMatch(/^a\tvalid\t1 cookie\tupdated \S+\nb\texpired\t1 cookie\tupdated \S+\n$/);
   expect(JSON.parse((await cli(['list', '--json'])).stdout).map((e: { state: string }) => e.state)).toEqual(['valid', 'expired']);
 });
 

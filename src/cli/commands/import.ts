@@ -7,6 +7,7 @@ import { checkNewSessionRef, toSessionName } from '../../store/names.js';
 import type { SessionStore } from '../../store/types.js';
 import { storeFor } from '../context.js';
 import { printJson, printLine } from '../output.js';
+import { plural } from '../../core/plural.js';
 
 export interface ImportFileOptions {
   /** Session name; defaults to the file's name without its extension. */
@@ -107,6 +108,6 @@ export function makeImportCommand(): Command {
         return;
       }
       process.stderr.write(reportLines('import could not carry', result.lost));
-      printLine(`imported ${result.cookies} cookies and ${result.origins} origins (${result.format}) into ${result.location}`);
+      printLine(`imported ${plural(result.cookies, 'cookie')} and ${plural(result.origins, 'origin')} (${result.format}) into ${result.location}`);
     });
 }

@@ -3,6 +3,7 @@ import { isSessionjarError } from '../../core/errors.js';
 import { sessionExpiry } from '../../session/expiry.js';
 import { storeFor } from '../context.js';
 import { printJson, printLine } from '../output.js';
+import { plural } from '../../core/plural.js';
 
 export function makeListCommand(): Command {
   return new Command('list')
@@ -26,7 +27,7 @@ export function makeListCommand(): Command {
       }
       if (entries.length === 0) printLine('no sessions (record one with `sessionjar record <name> --url <login-url>`)');
       for (const e of entries) {
-        printLine(e.session ? `${e.name}\t${sessionExpiry(e.session).state}\t${e.session.cookies.length} cookie${e.session.cookies.length === 1 ? "" : "s"}\tupdated ${e.session.updatedAt}` : `${e.name}\tunreadable: ${e.error?.message.split('\n').slice(0, 3).join(' ')}`);
+        printLine(e.session ? `${e.name}\t${sessionExpiry(e.session).state}\t${plural(e.session.cookies.length, 'cookie')}\tupdated ${e.session.updatedAt}` : `${e.name}\tunreadable: ${e.error?.message.split('\n').slice(0, 3).join(' ')}`);
       }
     });
 }
