@@ -59,7 +59,12 @@ export class Budget {
 
   /** Destroys the body with the timeout error if it is still being read when the budget runs out. */
   guard(body: Dispatcher.ResponseData['body']): void {
-    const timer = setTimeout(() => body.destroy(this.expired()), Math.max(0, this.end - Date.now()));
+    const timer = setTimeout(() => {
+      // A body nobody reads is freed, not turned into an uncaught exception that kills the process;
+      // a reader (text(), json(), a pipe) still gets the timeout error through its own listener.
+      if (body.listenerCount('error') === 0) body.once('error', () => undefined);
+      body.destroy(this.expired());
+    }, Math.max(0, this.end - Date.now()));
     // An unread body must not keep the process alive for the rest of the budget.
     timer.unref();
     body.once('close', () => clearTimeout(timer));

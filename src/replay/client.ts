@@ -120,7 +120,7 @@ export class SessionClient implements AsyncDisposable {
     // The live cookies, not the loaded ones: a cookie the server renewed is not stale.
     if (this.options.refresher?.isStale?.(this.session)) await this.refresh('stale', url.href, this.state);
 
-    const budget = new Budget(method, url, this.resolved.timeouts.total, options.signal);
+    let budget = new Budget(method, url, this.resolved.timeouts.total, options.signal);
     const sentWith = this.state;
     let response = await this.follow(url, method, options, budget);
     if (this.shouldRefresh(response, method)) {
@@ -128,6 +128,9 @@ export class SessionClient implements AsyncDisposable {
       this.emit?.({ type: 'refresh', url: response.url, reason: 'logged-out' });
       // Another request may have refreshed while this one was in flight: then just send it again.
       if (this.state === sentWith) await this.refresh('logged-out', response.url, sentWith);
+      // A re-login has its own timeout; the retried request gets the whole budget again, so a slow
+      // browser login does not starve the request it was for.
+      budget = new Budget(method, url, this.resolved.timeouts.total, options.signal);
       response = await this.follow(url, method, options, budget);
       // Once only: a second logged-out answer is an error, never another refresh.
       const again = this.loggedOut(response);

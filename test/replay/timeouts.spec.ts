@@ -10,6 +10,7 @@ let silentPort: number;
 test.beforeAll(async () => {
   server = await startHttpServer((req, res) => {
     if (req.url === '/no-headers') return; // accepts, reads, never answers
+    if (req.url === '/small') return void res.end('{"user":"demo"}');
     if (req.url === '/stall-body') {
       res.writeHead(200, { 'content-length': '100' });
       return void res.write('partial');
@@ -59,6 +60,24 @@ test('total timeout covers a body that trickles forever', async () => {
   });
   expect(Date.now() - started).toBeLessThan(3_000);
   await session.close();
+});
+
+test('a body nobody reads is freed when the total timeout runs out, without crashing the process', async () => {
+  const session = await openSessionFrom(sessionWith([]), { timeouts: { total: 300, body: 5_000 } });
+  const uncaught: unknown[] = [];
+  const onUncaught = (error: unknown) => uncaught.push(error);
+  process.on('uncaughtException', onUncaught);
+  try {
+    const res = await session.request(`${server.origin}/small`);
+    expect(res.status).toBe(200);
+    // The script never reads res.body (it arrived whole); the timeout frees it after 300 ms.
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(res.body.destroyed).toBe(true);
+    expect(uncaught).toEqual([]);
+  } finally {
+    process.off('uncaughtException', onUncaught);
+    await session.close();
+  }
 });
 
 test('total timeout also bounds the wait for headers', async () => {
