@@ -1,12 +1,12 @@
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { runDoctor, type DoctorCheck } from '../../src/cli/doctor-checks.js';
 import { encryptSession } from '../../src/session/envelope.js';
 import { newSession } from '../../src/session/new-session.js';
 import { serializeSession, type Session } from '../../src/session/schema/index.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const NOW = Date.parse('2026-11-25T09:00:00Z');
 
@@ -28,7 +28,7 @@ function git(cwd: string, ...args: string[]): void {
 
 /** A repository with a recordings folder git would commit, loosely permitted, holding an expired and an encrypted session. */
 async function brokenSetup(): Promise<{ repo: string; dir: string }> {
-  const repo = mkdtempSync(join(tmpdir(), 'sj-doctor-'));
+  const repo = tempDir('sj-doctor-');
   git(repo, 'init', '-q');
   const dir = join(repo, 'recordings');
   mkdirSync(dir);
@@ -94,7 +94,7 @@ test('doctor: a session file already committed is reported with `git rm --cached
 });
 
 test('doctor: a key file other users can read, or one that holds no key, needs fixing', async () => {
-  const outside = mkdtempSync(join(tmpdir(), 'sj-doctor-key-'));
+  const outside = tempDir('sj-doctor-key-');
   const keyFile = join(outside, 'key');
   writeFileSync(keyFile, 'ab'.repeat(32), { mode: 0o644 });
   chmodSync(keyFile, 0o644);
@@ -111,7 +111,7 @@ test('doctor: a key file other users can read, or one that holds no key, needs f
 });
 
 test('doctor outside a git repository: nothing would be committed; a missing folder is fine', async () => {
-  const outside = mkdtempSync(join(tmpdir(), 'sj-doctor-nogit-'));
+  const outside = tempDir('sj-doctor-nogit-');
   const report = await runDoctor({ dir: join(outside, 'recordings'), cwd: outside, env: {}, now: NOW, interactive: false });
   expect(byId(report.checks, 'git')).toMatchObject({ status: 'ok', message: 'not in a git repository: nothing would be committed' });
   expect(byId(report.checks, 'permissions').status).toBe('ok');

@@ -1,7 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isSessionjarError } from '../../src/core/errors.js';
 import { openSession } from '../../src/replay/client.js';
@@ -11,6 +10,7 @@ import { FileStore } from '../../src/store/file-store.js';
 import { envKeyProvider, fixedKeyProvider } from '../../src/store/keys.js';
 import { bundleCli } from '../helpers/cli-browser.js';
 import { startHttpServer } from '../helpers/servers.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const PASS = { passphrase: 'store-test-passphrase' };
 const keys = fixedKeyProvider(PASS);
@@ -22,7 +22,7 @@ function session(name: string, value = 'first-cookie-value-123'): Session {
 }
 
 function freshStore(): { dir: string; store: FileStore } {
-  const dir = mkdtempSync(join(tmpdir(), 'sj-enc-store-'));
+  const dir = tempDir('sj-enc-store-');
   return { dir, store: new FileStore({ dir, keys, onWarning: () => undefined }) };
 }
 
@@ -160,7 +160,7 @@ function sh(script: string, env: Record<string, string>): Promise<{ code: number
 }
 
 test('under umask 000, encrypt and decrypt through the CLI write 0600 files in a 0700 folder', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'sj-umask-'));
+  const root = tempDir('sj-umask-');
   const dir = join(root, 'recordings');
   const bundle = await bundleCli('umask');
   const cli = `${process.execPath} ${bundle} --dir ${dir}`;

@@ -1,6 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { isSessionjarError } from '../../src/core/errors.js';
@@ -12,6 +11,7 @@ import {
   type EncryptedEnvelope,
 } from '../../src/session/envelope.js';
 import { envKeyProvider, readKeyFile } from '../../src/store/keys.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const PLAIN = JSON.stringify({ version: 1, name: 'x', cookies: [{ name: 'sid', value: 'SECRET-COOKIE-VALUE' }] });
 const pass = { passphrase: 'correct horse battery staple' };
@@ -133,7 +133,7 @@ test('a raw key (kdf none) round trips; the wrong key fails; a passphrase file n
 });
 
 test('key files: 64 hex digits, base64 or 32 raw bytes; anything else is refused without echoing it', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sj-keys-'));
+  const dir = tempDir('sj-keys-');
   const key = randomBytes(32);
   const write = (name: string, data: string | Buffer) => {
     writeFileSync(join(dir, name), data);
@@ -151,7 +151,7 @@ test('key files: 64 hex digits, base64 or 32 raw bytes; anything else is refused
 });
 
 test('envKeyProvider: passphrase env, then key file, then prompt; none → PASSPHRASE_REQUIRED saying how', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'sj-keys-'));
+  const dir = tempDir('sj-keys-');
   const keyFile = join(dir, 'key');
   writeFileSync(keyFile, randomBytes(32).toString('hex'));
   expect(await envKeyProvider({ env: { SESSIONJAR_PASSPHRASE: 'p1', SESSIONJAR_KEY_FILE: keyFile }, prompt: false }).keyFor(file)).toEqual({ passphrase: 'p1' });

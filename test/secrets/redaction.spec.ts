@@ -1,12 +1,12 @@
 import { expect, test } from '@playwright/test';
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { newSession } from '../../src/session/new-session.js';
 import { serializeSession, type Session } from '../../src/session/schema/index.js';
 import { bundleCli } from '../helpers/cli-browser.js';
 import { startHttpServer, type TestServer } from '../helpers/servers.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /**
  * Known secrets go into a session; every output path of every command that exists is run through
@@ -148,7 +148,7 @@ function cases(origin: string, dir: string): [string, string[], Record<string, s
 for (const encrypted of [false, true]) {
   test(`no secret reaches stdout or stderr of any command (${encrypted ? 'encrypted' : 'plain'} session file)`, async () => {
     test.setTimeout(180_000);
-    const dir = mkdtempSync(join(tmpdir(), 'sj-redact-'));
+    const dir = tempDir('sj-redact-');
     chmodSync(dir, 0o700);
     writeFileSync(join(dir, 'jar.json'), serializeSession(sessionFor(server.origin)), { mode: 0o600 });
     writeFileSync(join(dir, 'broken.json'), `{"version":1,"cookies":[{"name":"sid","value":${SECRETS.brokenFile}}]}`, { mode: 0o600 });
@@ -217,7 +217,7 @@ test('every command of this build is covered by the secret grep', () => {
 
 test('--reveal shows the values where showing is the point', async () => {
   test.skip(!commands.has('inspect'), 'no inspect command in this build');
-  const dir = mkdtempSync(join(tmpdir(), 'sj-reveal-'));
+  const dir = tempDir('sj-reveal-');
   writeFileSync(join(dir, 'jar.json'), serializeSession(sessionFor(server.origin)), { mode: 0o600 });
   const run = await cli(dir, ['inspect', 'jar', '--reveal']);
   expect(run.out).toContain(SECRETS.cookie);
