@@ -83,12 +83,19 @@ export function scrubSecrets(text: string, secrets: Iterable<string>): string {
 /**
  * Secret values this process has seen (the store registers those of every session it loads), so
  * text that did not come through redact() (an error from a server, a cause's stack) is scrubbed
- * before it is printed. Values only: never cleared, bounded by what the process loads.
+ * before it is printed. A long-running client reloads its session on every write-back and cookies
+ * rotate, so the registry keeps the most recently seen values only (oldest forgotten first).
  */
+export const SECRET_REGISTRY_LIMIT = 4096;
 const registry = new Set<string>();
 
 export function registerSecrets(values: Iterable<string>): void {
-  for (const value of values) if (value.length >= 4) registry.add(value);
+  for (const value of values) {
+    if (value.length < 4) continue;
+    registry.delete(value); // seen again: now the most recent
+    registry.add(value);
+    if (registry.size > SECRET_REGISTRY_LIMIT) registry.delete(registry.values().next().value as string);
+  }
 }
 
 /** `text` with every registered secret replaced by its `[redacted N chars]` form. */

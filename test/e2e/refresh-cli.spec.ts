@@ -1,11 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { startDemoSite, type DemoSite } from '../../src/demo/site.js';
-import { FileStore } from '../../src/store/file-store.js';
-import { demoEnv, launches, recordDemo } from '../helpers/demo-sessions.js';
+import { resolve } from 'node:path';
+import type { DemoSite } from '../../src/demo/site.js';
+import type { FileStore } from '../../src/store/file-store.js';
+import { closeDemoWorkspace, demoWorkspace, launches, recordDemo, startDemo } from '../helpers/demo-sessions.js';
 
 // The real binary (npm run build first).
 const CLI = resolve('dist/cli.js');
@@ -17,16 +15,11 @@ let env: NodeJS.ProcessEnv;
 let launchLog: string;
 
 test.beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sj-refresh-cli-'));
-  store = new FileStore({ dir });
-  launchLog = join(dir, 'launches.log');
-  site = await startDemoSite();
-  env = { ...demoEnv(site, { SESSIONJAR_LAUNCH_LOG: launchLog }), SESSIONJAR_DIR: dir };
+  ({ dir, store, launchLog } = await demoWorkspace('sj-refresh-cli-'));
+  ({ site, env } = await startDemo(launchLog));
+  env.SESSIONJAR_DIR = dir;
 });
-test.afterEach(async () => {
-  await site?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+test.afterEach(() => closeDemoWorkspace(site, dir));
 
 function cli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((done) => {

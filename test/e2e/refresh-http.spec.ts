@@ -1,15 +1,12 @@
 import { expect, test } from '@playwright/test';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startDemoSite, type DemoSite } from '../../src/demo/site.js';
+import type { DemoSite, DemoSiteOptions } from '../../src/demo/site.js';
 import { openSession as openLibrarySession } from '../../src/index.js';
 import { createRefresher } from '../../src/refresh/refresher.js';
 import { openSession } from '../../src/replay/client.js';
 import { sessionExpiry } from '../../src/session/expiry.js';
 import { readStateRef } from '../../src/session/state-ref.js';
-import { FileStore } from '../../src/store/file-store.js';
-import { demoEnv, launches, recordDemo } from '../helpers/demo-sessions.js';
+import type { FileStore } from '../../src/store/file-store.js';
+import { closeDemoWorkspace, demoWorkspace, launches, recordDemo, startDemo } from '../helpers/demo-sessions.js';
 
 let site: DemoSite;
 let dir: string;
@@ -18,18 +15,12 @@ let env: NodeJS.ProcessEnv;
 let launchLog: string;
 
 test.beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sj-refresh-http-'));
-  store = new FileStore({ dir });
-  launchLog = join(dir, 'launches.log');
+  ({ dir, store, launchLog } = await demoWorkspace('sj-refresh-http-'));
 });
-test.afterEach(async () => {
-  await site?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+test.afterEach(() => closeDemoWorkspace(site, dir));
 
-async function start(options: Parameters<typeof startDemoSite>[0] = {}): Promise<void> {
-  site = await startDemoSite(options);
-  env = demoEnv(site, { SESSIONJAR_LAUNCH_LOG: launchLog });
+async function start(options: DemoSiteOptions = {}): Promise<void> {
+  ({ site, env } = await startDemo(launchLog, options));
 }
 
 test('expiry is read from the login cookie and from the JWT in storage', async () => {

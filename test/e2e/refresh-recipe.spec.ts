@@ -1,17 +1,16 @@
 import { expect, test } from '@playwright/test';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isSessionjarError } from '../../src/core/errors.js';
-import { startDemoSite, type DemoSite } from '../../src/demo/site.js';
+import type { DemoSite, DemoSiteOptions } from '../../src/demo/site.js';
 import { createRefresher, refreshSession } from '../../src/refresh/refresher.js';
 import { openSession } from '../../src/replay/client.js';
 import { sessionExpiry } from '../../src/session/expiry.js';
-import { FileStore } from '../../src/store/file-store.js';
+import type { FileStore } from '../../src/store/file-store.js';
 import { bundleScript } from '../helpers/bundle.js';
-import { demoEnv, launches, recordDemo } from '../helpers/demo-sessions.js';
+import { closeDemoWorkspace, demoWorkspace, launches, recordDemo, startDemo } from '../helpers/demo-sessions.js';
 
 let site: DemoSite;
 let dir: string;
@@ -20,18 +19,12 @@ let env: NodeJS.ProcessEnv;
 let launchLog: string;
 
 test.beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'sj-refresh-recipe-'));
-  store = new FileStore({ dir });
-  launchLog = join(dir, 'launches.log');
+  ({ dir, store, launchLog } = await demoWorkspace('sj-refresh-recipe-'));
 });
-test.afterEach(async () => {
-  await site?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+test.afterEach(() => closeDemoWorkspace(site, dir));
 
-async function start(options: Parameters<typeof startDemoSite>[0] = {}): Promise<void> {
-  site = await startDemoSite(options);
-  env = demoEnv(site, { SESSIONJAR_LAUNCH_LOG: launchLog });
+async function start(options: DemoSiteOptions = {}): Promise<void> {
+  ({ site, env } = await startDemo(launchLog, options));
 }
 
 /** Waits until the session's own clock says expired (bounded). */

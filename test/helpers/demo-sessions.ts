@@ -1,5 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import type { DemoSite } from '../../src/demo/site.js';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDemoSite, type DemoSite, type DemoSiteOptions } from '../../src/demo/site.js';
+import { FileStore } from '../../src/store/file-store.js';
 import { recordSession } from '../../src/record/record.js';
 import type { SessionStore } from '../../src/store/types.js';
 
@@ -31,4 +34,22 @@ export async function launches(file: string): Promise<number> {
   } catch {
     return 0;
   }
+}
+
+/** A fresh store folder for one test, with the file browser launches are counted in. */
+export async function demoWorkspace(prefix: string): Promise<{ dir: string; store: FileStore; launchLog: string }> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  return { dir, store: new FileStore({ dir }), launchLog: join(dir, 'launches.log') };
+}
+
+/** Starts the demo site and the environment its recipes need, counting launches in `launchLog`. */
+export async function startDemo(launchLog: string, options: DemoSiteOptions = {}): Promise<{ site: DemoSite; env: NodeJS.ProcessEnv }> {
+  const site = await startDemoSite(options);
+  return { site, env: demoEnv(site, { SESSIONJAR_LAUNCH_LOG: launchLog }) };
+}
+
+/** Stops the site (if started) and removes the test's folder. */
+export async function closeDemoWorkspace(site: DemoSite | undefined, dir: string): Promise<void> {
+  await site?.close();
+  await rm(dir, { recursive: true, force: true });
 }

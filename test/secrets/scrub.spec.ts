@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { redact, registerSecrets, scrubRegistered, scrubSecrets } from '../../src/core/redact.js';
+import { SECRET_REGISTRY_LIMIT, redact, registerSecrets, scrubRegistered, scrubSecrets } from '../../src/core/redact.js';
 import { newSession } from '../../src/session/new-session.js';
 import { parseSession } from '../../src/session/schema/index.js';
 import { sessionSecrets } from '../../src/session/secrets.js';
@@ -43,4 +43,17 @@ test('a JSON syntax error in a session file does not quote the file (V8 puts an 
   expect(message).toBe(
     "recordings/b.json: not valid JSON (Unexpected token 'v' (excerpt withheld: it may hold a secret)). The file was left unchanged; fix it or re-record the session.",
   );
+});
+
+test('the registry stays bounded in a long-running process: the oldest values go first, values seen again stay', () => {
+  const kept = 'still-in-use-session-cookie';
+  registerSecrets(['rotated-away-0000']);
+  registerSecrets([kept]);
+  for (let i = 1; i < SECRET_REGISTRY_LIMIT; i++) {
+    registerSecrets([`rotated-away-${String(i).padStart(4, '0')}`]);
+    if (i % 1000 === 0) registerSecrets([kept]); // the live session reloaded by a write-back
+  }
+  expect(scrubRegistered('old rotated-away-0000')).toBe('old rotated-away-0000');
+  expect(scrubRegistered(`live ${kept}`)).toBe('live [redacted 27 chars]');
+  expect(scrubRegistered(`newest rotated-away-${SECRET_REGISTRY_LIMIT - 1}`)).toBe('newest [redacted 17 chars]');
 });
