@@ -10,8 +10,8 @@ import { tempDir } from '../helpers/temp-dir.js';
 
 const NOW = Date.parse('2026-11-25T09:00:00Z');
 
-function session(name: string, expires: number | null): Session {
-  const s = newSession(name, new Date(NOW - 3600_000));
+function session(name: string, expires: number | null, now = NOW): Session {
+  const s = newSession(name, new Date(now - 3600_000));
   s.cookies.push({ name: 'sid', value: 'abcdef123456', domain: '127.0.0.1', hostOnly: true, path: '/', expires, httpOnly: true, secure: false });
   return s;
 }
@@ -26,16 +26,19 @@ function git(cwd: string, ...args: string[]): void {
   execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd, stdio: 'ignore' });
 }
 
-/** A repository with a recordings folder git would commit, loosely permitted, holding an expired and an encrypted session. */
-async function brokenSetup(): Promise<{ repo: string; dir: string }> {
+/**
+ * A repository with a recordings folder git would commit, loosely permitted, holding an expired and
+ * an encrypted session, dated around `now` (the CLI runs on the real clock).
+ */
+async function brokenSetup(now = NOW): Promise<{ repo: string; dir: string }> {
   const repo = tempDir('sj-doctor-');
   git(repo, 'init', '-q');
   const dir = join(repo, 'recordings');
   mkdirSync(dir);
   chmodSync(dir, 0o755);
-  writeFileSync(join(dir, 'old.json'), serializeSession(session('old', NOW / 1000 - 600)), { mode: 0o644 });
+  writeFileSync(join(dir, 'old.json'), serializeSession(session('old', now / 1000 - 600, now)), { mode: 0o644 });
   chmodSync(join(dir, 'old.json'), 0o644);
-  const sealed = await encryptSession(serializeSession(session('locked', NOW / 1000 + 86_400)), { passphrase: 'pw-for-doctor' });
+  const sealed = await encryptSession(serializeSession(session('locked', now / 1000 + 86_400, now)), { passphrase: 'pw-for-doctor' });
   writeFileSync(join(dir, 'locked.json'), JSON.stringify(sealed), { mode: 0o600 });
   return { repo, dir };
 }
@@ -121,7 +124,7 @@ test('doctor outside a git repository: nothing would be committed; a missing fol
 test('sessionjar doctor: exit 1 and a fix per problem; --json gives the same checks; exit 0 once fixed', async () => {
   const { bundleCli, startCli } = await import('../helpers/cli-browser.js');
   const cli = await bundleCli('doctor');
-  const { repo, dir } = await brokenSetup();
+  const { repo, dir } = await brokenSetup(Date.now());
   const env: NodeJS.ProcessEnv = { ...process.env, SESSIONJAR_BROWSER: join(repo, 'nowhere') };
   delete env.SESSIONJAR_PASSPHRASE;
   const run = (...args: string[]) => {
@@ -141,7 +144,7 @@ test('sessionjar doctor: exit 1 and a fix per problem; --json gives the same che
   // The git check looks at the repository of the working directory (this one, which ignores nothing in /tmp).
   chmodSync(dir, 0o700);
   chmodSync(join(dir, 'old.json'), 0o600);
-  writeFileSync(join(dir, 'old.json'), serializeSession(session('old', Date.now() / 1000 + 86_400)));
+  writeFileSync(join(dir, 'old.json'), serializeSession(session('old', Date.now() / 1000 + 86_400, Date.now())));
   env.SESSIONJAR_PASSPHRASE = 'pw-for-doctor';
   delete env.SESSIONJAR_BROWSER;
   const fixed = await run();
