@@ -68,6 +68,8 @@ export class SessionClient implements AsyncDisposable {
   private readonly emit: ((event: ReplayEvent) => void) | undefined;
   private refreshing: Promise<void> | undefined;
   private snapshot: { state: Session; version: number; session: Session } | undefined;
+  /** The snapshot staleness was last judged on, and when it was taken (see {@link isStale}). */
+  private staleView: { state: Session; at: number; session: Session } | undefined;
   private readonly built = new Map<string, { base: HeaderMap; cookie: string; headers: HeaderMap }>();
   private readonly urls = new Map<string, URL>();
   private closed = false;
@@ -117,8 +119,7 @@ export class SessionClient implements AsyncDisposable {
     if (this.closed) throw new SessionjarError('USAGE', 'This session was closed; open it again with openSession().');
     const url = this.parse(input);
     const method = (options.method ?? 'GET').toUpperCase();
-    // The live cookies, not the loaded ones: a cookie the server renewed is not stale.
-    if (this.options.refresher?.isStale?.(this.session)) await this.refresh('stale', url.href, this.state);
+    if (this.isStale()) await this.refresh('stale', url.href, this.state);
 
     let budget = new Budget(method, url, this.resolved.timeouts.total, options.signal);
     const sentWith = this.state;
@@ -354,6 +355,29 @@ export class SessionClient implements AsyncDisposable {
     return url;
   }
 
+  /**
+   * Whether the refresher wants a refresh before this request. A server that rotates a cookie on
+   * every response would otherwise make every request build a new snapshot and recompute its expiry,
+   * which costs more than the rest of the cookie path: after a cookie change the refresher sees a
+   * snapshot up to STALE_RECHECK_MS old (staleness is judged a margin of seconds ahead, and a login
+   * the server ended shows as a logged-out answer anyway). A new state (refresh, clear()) is seen at
+   * once, and a stale verdict is checked again on the live cookies, so a renewed cookie never causes
+   * a re-login.
+   */
+  private isStale(): boolean {
+    const refresher = this.options.refresher;
+    if (!refresher?.isStale) return false;
+    const now = Date.now();
+    let view = this.staleView;
+    if (!view || view.state !== this.state || now - view.at >= STALE_RECHECK_MS) {
+      view = { state: this.state, at: now, session: this.session };
+      this.staleView = view;
+    }
+    if (!refresher.isStale(view.session)) return false;
+    const live = this.session;
+    return live === view.session || refresher.isStale(live);
+  }
+
   /** A logged-out answer, a refresher to ask, and a request that is safe to send again. */
   private shouldRefresh(response: ReplayResponse, method: string): boolean {
     if (!this.options.refresher || this.options.autoRefresh === false) return false;
@@ -404,6 +428,9 @@ function mapBodyErrors(body: Dispatcher.ResponseData['body'], method: string, ur
     return destroy.call(this, error === undefined ? error : (toSessionjarError(error, method, url, timeouts) as Error));
   };
 }
+
+/** How stale the snapshot the refresher judges may get while cookies keep changing. */
+const STALE_RECHECK_MS = 1000;
 
 /** Bounds the per-client caches of parsed URLs and built headers. */
 const MAX_CACHED = 500;
