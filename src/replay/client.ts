@@ -20,8 +20,11 @@ import { WriteBack } from './write-back.js';
 export interface ReplayRequestOptions {
   /** Default GET. */
   method?: string;
-  /** Over the session's headers for this request; credential headers are not sent across origins. */
-  headers?: Record<string, string>;
+  /**
+   * Over the session's headers for this request; credential headers are not sent across origins.
+   * `null` leaves a header out, the session's own included (`cookie: null` sends no cookies).
+   */
+  headers?: Record<string, string | null>;
   body?: string | Uint8Array | Buffer | null;
   signal?: AbortSignal;
   /** As fetch: follow (default), manual (return the 3xx), error (throw on a redirect). */
@@ -43,6 +46,8 @@ export interface ReplayResponse {
 }
 
 type Body = string | Uint8Array | null;
+/** A request's own headers, lower-cased; null leaves the header out. */
+type CallerHeaders = Record<string, string | null>;
 
 /**
  * A recorded login replayed over plain HTTP: cookies kept in a jar and written back to the session
@@ -212,7 +217,7 @@ export class SessionClient implements AsyncDisposable {
     let url = start;
     let method = startMethod;
     let body: Body = options.body ?? null;
-    let callerHeaders = options.headers ? lowerKeys(options.headers) : undefined;
+    let callerHeaders = options.headers ? lowerKeys<string | null>(options.headers) : undefined;
     let crossed = false;
     let downgraded = false;
     let guard: RedirectGuard | undefined;
@@ -258,16 +263,18 @@ export class SessionClient implements AsyncDisposable {
     }
   }
 
-  private headersFor(url: URL, origin: string, crossed: boolean, downgraded: boolean, callerHeaders: HeaderMap | undefined): HeaderMap {
+  private headersFor(url: URL, origin: string, crossed: boolean, downgraded: boolean, callerHeaders: CallerHeaders | undefined): HeaderMap {
     const safe = crossed || downgraded;
     if (!safe && callerHeaders === undefined) return this.plainHeaders(url, origin);
     const base = safe ? this.policy.forRedirect(origin, downgraded) : this.policy.forOrigin(origin);
-    let headers: HeaderMap;
-    if (callerHeaders === undefined) headers = { ...base };
-    else if (!safe) headers = { ...base, ...callerHeaders };
-    else {
-      headers = { ...base };
-      for (const name of Object.keys(callerHeaders)) if (!isCredentialHeader(name)) headers[name] = callerHeaders[name] as string;
+    const headers: HeaderMap = { ...base };
+    if (callerHeaders !== undefined) {
+      for (const name of Object.keys(callerHeaders)) {
+        const value = callerHeaders[name];
+        if (value === null) delete headers[name];
+        else if (!safe || !isCredentialHeader(name)) headers[name] = value as string;
+      }
+      if (callerHeaders.cookie === null) return headers;
     }
     const jarCookies = this.jar.cookieHeader(url, !downgraded);
     const own = headers.cookie;

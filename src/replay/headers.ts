@@ -6,9 +6,9 @@ import type { SessionCookieJar } from './jar.js';
 export type HeaderMap = Record<string, string>;
 
 /** Lower-cased names, so a caller's `authorization` replaces a recorded `Authorization`. */
-export function lowerKeys(headers: Record<string, string> | undefined): HeaderMap {
-  const out: HeaderMap = {};
-  if (headers) for (const name of Object.keys(headers)) out[name.toLowerCase()] = headers[name] as string;
+export function lowerKeys<V = string>(headers: Record<string, V> | undefined): Record<string, V> {
+  const out: Record<string, V> = {};
+  if (headers) for (const name of Object.keys(headers)) out[name.toLowerCase()] = headers[name] as V;
   return out;
 }
 

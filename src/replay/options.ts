@@ -87,7 +87,7 @@ export interface ClientOptions {
   readOnly?: boolean;
   /** Connections per origin (HTTP/1.1 pool size). Default: unlimited. */
   connections?: number;
-  /** Extra trusted CA certificate (PEM), e.g. for a self-signed test server. */
+  /** CA certificates (PEM) trusted instead of Node's built-in ones, e.g. for a self-signed server. */
   ca?: string | Buffer;
   /** Default true: verify TLS certificates. */
   rejectUnauthorized?: boolean;

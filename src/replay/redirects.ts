@@ -49,9 +49,9 @@ export function redirectMethod(status: number, method: string): { method: string
 }
 
 /** Drops Content-Type, Content-Length, Content-Encoding... when a redirect drops the body. */
-export function withoutContentHeaders(headers: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of Object.keys(headers)) if (!name.startsWith('content-')) out[name] = headers[name] as string;
+export function withoutContentHeaders<V>(headers: Record<string, V>): Record<string, V> {
+  const out: Record<string, V> = {};
+  for (const name of Object.keys(headers)) if (!name.startsWith('content-')) out[name] = headers[name] as V;
   return out;
 }
 

@@ -119,6 +119,16 @@ test('-X and repeated -H', async () => {
   expect(echo.headers['x-two']).toBe('two words');
 });
 
+test("-H 'Name:' leaves a header out, the session's own too; -H 'Name;' sends it empty", async () => {
+  const run = await runCli(req(`${server.origin}/echo`, '-H', 'User-Agent:', '-H', 'Cookie:', '-H', 'X-Empty;'));
+  expect(run.status).toBe(0);
+  const echo = echoOf(run);
+  expect(echo.headers['user-agent']).toBeUndefined();
+  expect(echo.headers.cookie).toBeUndefined();
+  expect(echo.headers['x-empty']).toBe('');
+  expect(echo.headers.authorization).toBe(`Bearer ${TOKEN_SECRET}`);
+});
+
 test('a malformed -H is a usage error naming the value', async () => {
   const run = await runCli(req(`${server.origin}/echo`, '-H', 'NoColonHere'));
   expect(run.status).toBe(2);
@@ -199,6 +209,25 @@ test('--http2 speaks HTTP/2 over TLS; without it HTTP/1.1', async () => {
   expect(echoOf(h2).headers.cookie).toBe(`sid=${COOKIE_SECRET}`);
   const h1 = await runCli(req(`${tlsServer.origin}/echo`), { env });
   expect(echoOf(h1).httpVersion).toBe('1.1');
+});
+
+test('a self-signed server fails verification (exit 7); --cacert trusts its certificate, -k skips the check', async () => {
+  const url = `${tlsServer.origin}/echo`;
+  const untrusted = await runCli(req(url));
+  expect(untrusted.status).toBe(7);
+  expect(untrusted.stderr).toContain(url);
+  const pinned = await runCli(req(url, '--cacert', tlsServer.tls.cert));
+  expect(pinned.stderr).toBe('');
+  expect(echoOf(pinned).headers.cookie).toBe(`sid=${COOKIE_SECRET}`);
+  const insecure = await runCli(req(url, '-k'));
+  expect(insecure.status).toBe(0);
+  expect(echoOf(insecure).headers.authorization).toBe(`Bearer ${TOKEN_SECRET}`);
+  const missing = await runCli(req(url, '--cacert', join(dir, 'nope.pem')));
+  expect(missing.status).toBe(5);
+  expect(missing.stderr).toContain(`--cacert: cannot read "${join(dir, 'nope.pem')}" (ENOENT).`);
+  const notPem = await runCli(req(url, '--cacert', join(dir, 'app.json')));
+  expect(notPem.status).toBe(5);
+  expect(notPem.stderr).toContain('holds no PEM certificate');
 });
 
 test.describe('proxies', () => {

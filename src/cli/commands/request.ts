@@ -16,7 +16,8 @@ export interface RequestCliOptions {
   session: string;
   url: string;
   method: string;
-  headers: Record<string, string>;
+  /** null: leave the header out (`-H 'Name:'`, as curl and HTTPie). */
+  headers: Record<string, string | null>;
   body?: Buffer;
   /** Status line and headers before the body. */
   include: boolean;
@@ -47,6 +48,8 @@ interface RawOptions {
   http2?: boolean;
   proxy?: string;
   trustEnv: boolean;
+  cacert?: string;
+  insecure?: boolean;
   timeout?: string;
   maxRedirects?: string;
   readOnly?: boolean;
@@ -75,6 +78,8 @@ export function makeRequestCommand(): Command {
     .option('--http2', 'use HTTP/2 over TLS when the server offers it')
     .option('--proxy <url>', 'send through this proxy (wins over HTTP_PROXY/HTTPS_PROXY)')
     .option('--no-trust-env', 'ignore HTTP_PROXY / HTTPS_PROXY / NO_PROXY')
+    .option('--cacert <file>', 'trust the CA certificates in this PEM file instead of the built-in ones (as curl)')
+    .option('-k, --insecure', 'do not verify TLS certificates (as curl -k); cookies and tokens still go only where they belong')
     .option('--timeout <seconds>', 'give up after this long, redirects and body included (default 60)')
     .option('--max-redirects <n>', 'redirects to follow (default 10; 0 returns the redirect itself)')
     .option('--read-only', 'do not write cookie updates back to the session file')
@@ -128,6 +133,7 @@ export async function parseRequestOptions(session: string, url: string, raw: Raw
   }
   const timeoutMs = raw.timeout === undefined ? undefined : positiveNumber(raw.timeout, '--timeout') * 1000;
   const maxRedirects = raw.maxRedirects === undefined ? undefined : count(raw.maxRedirects, '--max-redirects');
+  const ca = raw.cacert === undefined ? undefined : await readCaFile(raw.cacert);
   return {
     session,
     url,
@@ -145,6 +151,8 @@ export async function parseRequestOptions(session: string, url: string, raw: Raw
       readOnly: raw.readOnly === true,
       autoRefresh: raw.refresh,
       ...(raw.proxy === undefined ? {} : { proxy: raw.proxy }),
+      ...(ca === undefined ? {} : { ca }),
+      ...(raw.insecure === true ? { rejectUnauthorized: false } : {}),
       ...(maxRedirects === undefined ? {} : { maxRedirects }),
       ...(timeoutMs === undefined
         ? {}
@@ -204,23 +212,29 @@ export async function sendRequest(options: RequestCliOptions, store: SessionStor
 }
 
 /** `-H` values to a header record; repeated names are joined with ", " as HTTP allows. */
-function parseHeaders(values: string[]): Record<string, string> {
-  const headers: Record<string, string> = {};
+/**
+ * `Name: value`; as in curl and HTTPie, `Name:` leaves the header out (the session's own too) and
+ * `Name;` sends it empty. A repeated name joins the values with a comma.
+ */
+function parseHeaders(values: string[]): Record<string, string | null> {
+  const headers: Record<string, string | null> = {};
   for (const value of values) {
-    const colon = value.indexOf(':');
+    const empty = /^[^:]+;\s*$/.test(value);
+    const colon = empty ? value.indexOf(';') : value.indexOf(':');
     const name = colon < 0 ? '' : value.slice(0, colon).trim();
     if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
       throw new SessionjarError('USAGE', `-H/--header: "${value}" is not 'Name: value'; give one like -H 'Accept: text/html'.`);
     }
-    const existing = Object.keys(headers).find((key) => key.toLowerCase() === name.toLowerCase());
-    const text = value.slice(colon + 1).trim();
-    if (existing === undefined) headers[name] = text;
-    else headers[existing] = `${headers[existing]}, ${text}`;
+    const existing = Object.keys(headers).find((key) => key.toLowerCase() === name.toLowerCase()) ?? name;
+    const text = empty ? '' : value.slice(colon + 1).trim();
+    const before = headers[existing];
+    if (text === '' && !empty) headers[existing] = null;
+    else headers[existing] = before === undefined || before === null ? text : `${before}, ${text}`;
   }
   return headers;
 }
 
-function setDefault(headers: Record<string, string>, name: string, value: string): void {
+function setDefault(headers: Record<string, string | null>, name: string, value: string): void {
   if (!Object.keys(headers).some((key) => key.toLowerCase() === name)) headers[name] = value;
 }
 
@@ -233,11 +247,23 @@ async function readBodyArg(arg: string, option: string, stdin: Readable): Promis
     for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
     return Buffer.concat(chunks);
   }
+  return readOptionFile(file, option);
+}
+
+async function readOptionFile(file: string, option: string): Promise<Buffer> {
   try {
     return await readFile(file);
   } catch (error) {
     throw new SessionjarError('INPUT_INVALID', `${option}: cannot read "${file}" (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, { cause: error });
   }
+}
+
+async function readCaFile(file: string): Promise<Buffer> {
+  const pem = await readOptionFile(file, '--cacert');
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new SessionjarError('INPUT_INVALID', `--cacert: "${file}" holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
+  }
+  return pem;
 }
 
 function positiveNumber(value: string, option: string): number {
