@@ -117,7 +117,7 @@ test('inspect shows cookies by domain, storage, headers and login with every val
   expect(lines).toContain('  Authorization: Bearer [redacted 20 chars]  (only to https://api.example.com)');
   expect(lines).toContain('  X-XSRF-TOKEN: {value}  ({value} from cookie csrf; only to https://api.example.com)');
   expect(lines).toContain('  environment variables: EXAMPLE_USER, EXAMPLE_PASSWORD');
-  expect(shown.stdout).toMatch(/prefs=\[redacted 18 chars, expires 2027-01-15T08:00:00\.000Z\] {2}subdomains {2}expires 2027-01-15T08:00:00\.000Z \((in|ago) /);
+  expect(shown.stdout).toMatch(/prefs=\[redacted 18 chars, expires 2100-01-01T00:00:00\.000Z\] {2}subdomains {2}expires 2100-01-01T00:00:00\.000Z \((in|ago) /);
 
   const json = await cli('inspect', 'golden', '--json');
   for (const secret of SECRETS) expect(json.stdout).not.toContain(secret);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseSession, type Session } from '../../src/session/schema/index.js';
 
-/** The golden fixtures are dated before their cookies expire (1800000000 = 2027-01-15). */
+/** The golden fixtures are dated before their cookies expire (4102444800 = 2100-01-01; far enough that tests running the CLI on the real clock keep them too). */
 export const NOW = new Date('2026-01-01T00:00:00Z');
 
 export function fixturePath(name: string): string {

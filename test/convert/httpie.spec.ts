@@ -26,7 +26,7 @@ test('domains: a leading dot is a domain cookie, a bare host a host cookie', () 
   const { result } = fromHttpie(fixture('httpie-session.json'), importOptions(file));
   const byName = Object.fromEntries(result.cookies.map((c) => [c.name, c]));
   expect(byName.sid).toMatchObject({ domain: 'www.example.com', hostOnly: true, expires: null, secure: true });
-  expect(byName.prefs).toMatchObject({ domain: 'example.com', hostOnly: false, expires: 1800000000 });
+  expect(byName.prefs).toMatchObject({ domain: 'example.com', hostOnly: false, expires: 4102444800 });
   expect(byName.blob?.value).toHaveLength(3000);
 });
 
@@ -43,7 +43,7 @@ test('the old layout (dicts, no cookie domains) imports when bound to an origin'
   const bound = fromHttpie(text, { ...importOptions('legacy.json'), origin: 'https://api.example.com/anything' });
   expect(bound.result.cookies).toEqual([
     { name: 'sid', value: 'old-1', domain: 'api.example.com', hostOnly: true, path: '/', expires: null, httpOnly: false, secure: false },
-    { name: 'pref', value: 'x=y', domain: 'api.example.com', hostOnly: true, path: '/app', expires: 1800000000, httpOnly: false, secure: true },
+    { name: 'pref', value: 'x=y', domain: 'api.example.com', hostOnly: true, path: '/app', expires: 4102444800, httpOnly: false, secure: true },
   ]);
   expect(bound.result.headers.origins).toEqual({ 'https://api.example.com': { Authorization: 'Bearer legacy-token-123' } });
 });

@@ -21,7 +21,7 @@ test('#HttpOnly_ marks HttpOnly, TRUE means subdomains too, expiry 0 is a sessio
   const { result } = fromNetscape(fixture('cookies.txt'), importOptions(file));
   const byName = Object.fromEntries(result.cookies.map((c) => [c.name, c]));
   expect(byName.sid).toEqual({ name: 'sid', value: 's%3Aabc123.XyZ', domain: 'www.example.com', hostOnly: true, path: '/', expires: null, httpOnly: true, secure: true });
-  expect(byName.prefs).toMatchObject({ domain: 'example.com', hostOnly: false, expires: 1800000000, httpOnly: false, value: 'theme=dark&lang=en' });
+  expect(byName.prefs).toMatchObject({ domain: 'example.com', hostOnly: false, expires: 4102444800, httpOnly: false, value: 'theme=dark&lang=en' });
   expect(byName.csrf?.value).toBe('"quoted-token=="');
   expect(byName.flag?.value).toBe('');
   expect(byName.blob).toMatchObject({ domain: 'shop.example.org', hostOnly: false, httpOnly: true, expires: null });
@@ -45,7 +45,7 @@ test('export reports everything cookies.txt cannot hold, and what survives comes
     { what: 'login block', count: 1, detail: 'login URL, steps, probe and logged-out signals' },
   ]);
   expect(result).toContain('#HttpOnly_www.example.com\tFALSE\t/\tTRUE\t0\tsid\ts%3Aabc123.XyZ\n');
-  expect(result).toContain('\n.example.com\tTRUE\t/\tFALSE\t1800000000\tprefs\ttheme=dark&lang=en\n');
+  expect(result).toContain('\n.example.com\tTRUE\t/\tFALSE\t4102444800\tprefs\ttheme=dark&lang=en\n');
   const back = fromNetscape(result, importOptions('x.txt')).result;
   expect(back.cookies).toEqual(session.cookies.map(({ setAt: _s, sameSite: _ss, partitionKey: _p, ...c }) => c));
 });
@@ -54,12 +54,12 @@ test('values cookies.txt cannot carry are reported, fractional expiries rounded 
   const session = goldenSession();
   session.cookies = [
     { ...session.cookies[1]!, name: 'tabbed', value: 'a\tb' },
-    { ...session.cookies[1]!, name: 'frac', expires: 1800000000.75 },
+    { ...session.cookies[1]!, name: 'frac', expires: 4102444800.75 },
   ];
   const { result, report } = toNetscape(session);
   expect(report.lost).toContainEqual({ what: 'cookies', count: 1, detail: 'a tab or line break in a name or value cannot be written to cookies.txt' });
   expect(report.lost).toContainEqual({ what: 'expiry precision', count: 1, detail: 'fractional seconds rounded down' });
-  expect(cookieLines(result)).toEqual(['.example.com\tTRUE\t/\tFALSE\t1800000000\tfrac\ttheme=dark&lang=en']);
+  expect(cookieLines(result)).toEqual(['.example.com\tTRUE\t/\tFALSE\t4102444800\tfrac\ttheme=dark&lang=en']);
 });
 
 test('Python-style empty expiry, 6-field lines and expired cookies are understood', () => {

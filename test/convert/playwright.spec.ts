@@ -17,7 +17,7 @@ test('import maps leading dots to hostOnly, -1 to a session cookie, and keeps pa
   const { result } = fromPlaywright(fixture('playwright-storage-state.json'), importOptions(file));
   const byName = Object.fromEntries(result.cookies.map((c) => [c.name, c]));
   expect(byName.sid).toMatchObject({ domain: 'www.example.com', hostOnly: true, expires: null, httpOnly: true, sameSite: 'Strict' });
-  expect(byName.prefs).toMatchObject({ domain: 'example.com', hostOnly: false, expires: 1800000000.5, value: 'theme=dark&lang=en' });
+  expect(byName.prefs).toMatchObject({ domain: 'example.com', hostOnly: false, expires: 4102444800.5, value: 'theme=dark&lang=en' });
   expect(byName['__Host-embed']?.partitionKey).toBe('https://example.com');
   expect(byName.blob?.value).toHaveLength(3000);
   expect(result.origins[0]?.localStorage.theme).toBe('dark');
@@ -39,7 +39,7 @@ test('export reports what storageState cannot hold, and writes unset SameSite as
     { what: 'login block', count: 1, detail: 'login URL, steps, probe and logged-out signals' },
   ]);
   expect(result.cookies.find((c) => c.name === 'prefs')).toEqual({
-    name: 'prefs', value: 'theme=dark&lang=en', domain: '.example.com', path: '/', expires: 1800000000, httpOnly: false, secure: false, sameSite: 'Lax',
+    name: 'prefs', value: 'theme=dark&lang=en', domain: '.example.com', path: '/', expires: 4102444800, httpOnly: false, secure: false, sameSite: 'Lax',
   });
   expect(result.cookies.find((c) => c.name === 'sid')?.expires).toBe(-1);
 

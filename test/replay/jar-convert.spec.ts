@@ -5,9 +5,9 @@ import type { Cookie } from '../../src/session/schema/index.js';
 
 const cookies: Cookie[] = [
   { name: 'sid', value: 's1', domain: 'www.example.com', hostOnly: true, path: '/', expires: null, httpOnly: true, secure: true, sameSite: 'Strict', setAt: 1767225600000 },
-  { name: 'prefs', value: 'a=b', domain: 'example.com', hostOnly: false, path: '/', expires: 1800000000, httpOnly: false, secure: false, sameSite: 'Lax' },
-  { name: 'xsrf', value: '"q"', domain: 'api.example.com', hostOnly: true, path: '/v1', expires: 1800000000.5, httpOnly: false, secure: true, sameSite: 'None', setAt: 1767225601000 },
-  { name: 'embed', value: 'e', domain: 'widget.example.net', hostOnly: true, path: '/', expires: 1800000000, httpOnly: false, secure: true, partitionKey: 'https://example.com' },
+  { name: 'prefs', value: 'a=b', domain: 'example.com', hostOnly: false, path: '/', expires: 4102444800, httpOnly: false, secure: false, sameSite: 'Lax' },
+  { name: 'xsrf', value: '"q"', domain: 'api.example.com', hostOnly: true, path: '/v1', expires: 4102444800.5, httpOnly: false, secure: true, sameSite: 'None', setAt: 1767225601000 },
+  { name: 'embed', value: 'e', domain: 'widget.example.net', hostOnly: true, path: '/', expires: 4102444800, httpOnly: false, secure: true, partitionKey: 'https://example.com' },
 ];
 
 test('session cookies go into a tough-cookie jar and come back unchanged', async () => {
