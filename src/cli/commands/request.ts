@@ -211,10 +211,10 @@ export async function sendRequest(options: RequestCliOptions, store: SessionStor
   }
 }
 
-/** `-H` values to a header record; repeated names are joined with ", " as HTTP allows. */
 /**
- * `Name: value`; as in curl and HTTPie, `Name:` leaves the header out (the session's own too) and
- * `Name;` sends it empty. A repeated name joins the values with a comma.
+ * `-H` values to a header record: `Name: value`; as in curl and HTTPie, `Name:` leaves the header
+ * out (the session's own too) and `Name;` sends it empty. Repeated names are joined with ", " as
+ * HTTP allows.
  */
 function parseHeaders(values: string[]): Record<string, string | null> {
   const headers: Record<string, string | null> = {};
