@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { SessionjarError } from '../core/errors.js';
 import type { Session } from '../session/schema/index.js';
-import { loggedOutReason } from '../session/logged-out.js';
+import { loggedOutReason, needsBody } from '../session/logged-out.js';
 import { defaultStore } from '../store/default-store.js';
 import type { SessionStore } from '../store/types.js';
 import { Budget } from './budget.js';
@@ -11,6 +11,7 @@ import { fromFetchInput, toFetchResponse } from './fetch-adapter.js';
 import { HeaderPolicy, isCredentialHeader, lowerKeys, type HeaderMap } from './headers.js';
 import { SessionCookieJar, type CookieAccess } from './jar.js';
 import { resolveOptions, type ClientOptions, type ReplayEvent, type ResolvedOptions } from './options.js';
+import { isPeekable, peekBody } from './peek.js';
 import { RedirectGuard, redirectMethod, redirectTarget, withoutContentHeaders } from './redirects.js';
 import { backoffMs, isIdempotent, isRetryableError, statusRetryDelay } from './retry.js';
 import { causeCode, toSessionjarError } from './transport-errors.js';
@@ -129,7 +130,9 @@ export class SessionClient implements AsyncDisposable {
     let budget = new Budget(method, url, this.resolved.timeouts.total, options.signal);
     const sentWith = this.state;
     let response = await this.follow(url, method, options, budget);
-    if (this.shouldRefresh(response, method)) {
+    const refreshable = this.refreshable(response, method);
+    const text = refreshable && this.checksBody(response, method) ? await this.peek(response, budget) : undefined;
+    if (refreshable && this.loggedOut(response, text) !== undefined) {
       await response.body.dump();
       this.emit?.({ type: 'refresh', url: response.url, reason: 'logged-out' });
       // Another request may have refreshed while this one was in flight: then just send it again.
@@ -139,7 +142,7 @@ export class SessionClient implements AsyncDisposable {
       budget = new Budget(method, url, this.resolved.timeouts.total, options.signal);
       response = await this.follow(url, method, options, budget);
       // Once only: a second logged-out answer is an error, never another refresh.
-      const again = this.loggedOut(response);
+      const again = this.loggedOut(response, this.checksBody(response, method) ? await this.peek(response, budget) : undefined);
       if (again !== undefined) {
         await response.body.dump();
         throw new SessionjarError(
@@ -385,15 +388,27 @@ export class SessionClient implements AsyncDisposable {
     return live === view.session || refresher.isStale(live);
   }
 
-  /** A logged-out answer, a refresher to ask, and a request that is safe to send again. */
-  private shouldRefresh(response: ReplayResponse, method: string): boolean {
+  /** A refresher to ask, and a request that is safe to send again after a logged-out answer. */
+  private refreshable(response: ReplayResponse, method: string): boolean {
     if (!this.options.refresher || this.options.autoRefresh === false) return false;
-    const safe = isIdempotent(method) || (response.status >= 400 && response.status < 500);
-    return safe && this.loggedOut(response) !== undefined;
+    return isIdempotent(method) || (response.status >= 400 && response.status < 500);
+  }
+
+  /** The login block looks at bodies (`loggedOut.bodyRegex`, `jsonPath`) and this one is small text. */
+  private checksBody(response: ReplayResponse, method: string): boolean {
+    return needsBody(this.state.login) && isPeekable(response.headers, response.status, method);
+  }
+
+  /** Reads the body for the logged-out check and puts back one that still yields every byte. */
+  private async peek(response: ReplayResponse, budget: Budget): Promise<string | undefined> {
+    budget.guard(response.body);
+    const { text, body } = await peekBody(response.body);
+    response.body = body;
+    return text;
   }
 
   /** Why this answer means logged out, by the session's login block (see session/logged-out.ts). */
-  private loggedOut(response: ReplayResponse): string | undefined {
+  private loggedOut(response: ReplayResponse, body: string | undefined): string | undefined {
     const location = response.headers.location;
     return loggedOutReason(
       {
@@ -401,6 +416,7 @@ export class SessionClient implements AsyncDisposable {
         url: response.url,
         redirected: response.redirects.length > 0,
         ...(typeof location === 'string' ? { location } : {}),
+        ...(body === undefined ? {} : { body }),
       },
       this.state.login,
     );

@@ -38,7 +38,8 @@ export function decodeBody(body: Body, contentEncoding: string | string[] | unde
   return withBodyMixin(out);
 }
 
-function withBodyMixin(stream: Readable): Body {
+/** A stream with undici's body helpers (`.text()`, `.json()`, `.dump()`...), for bodies sessionjar rebuilds. */
+export function withBodyMixin(stream: Readable): Body {
   const bytes = async (): Promise<Buffer> => {
     const chunks: Buffer[] = [];
     for await (const chunk of stream) chunks.push(chunk as Buffer);
