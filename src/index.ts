@@ -5,8 +5,12 @@
  * @example
  * ```ts
  * import { openSession } from 'sessionjar';
- * await using session = await openSession('github');
- * const res = await session.fetch('https://github.com/settings/profile');
+ * const session = await openSession('github');
+ * try {
+ *   const res = await session.fetch('https://github.com/settings/profile');
+ * } finally {
+ *   await session.close();
+ * }
  * ```
  */
 

@@ -15,8 +15,12 @@ export interface OpenSessionOptions extends ClientOptions {
  *
  * @example
  * ```ts
- * await using session = await openSession('github', { refresh: { marginSeconds: 120 } });
- * const res = await session.request('https://api.github.com/user'); // logs in again by itself if needed
+ * const session = await openSession('github', { refresh: { marginSeconds: 120 } });
+ * try {
+ *   const res = await session.request('https://api.github.com/user'); // logs in again by itself if needed
+ * } finally {
+ *   await session.close();
+ * }
  * ```
  */
 export async function openSession(nameOrPath: string, options: OpenSessionOptions = {}): Promise<SessionClient> {

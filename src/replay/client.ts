@@ -57,9 +57,13 @@ type CallerHeaders = Record<string, string | null>;
  *
  * @example
  * ```ts
- * await using session = await openSession('github');
- * const res = await session.fetch('https://github.com/settings/profile');
- * console.log(res.status, await res.text());
+ * const session = await openSession('github');
+ * try {
+ *   const res = await session.fetch('https://github.com/settings/profile');
+ *   console.log(res.status, await res.text());
+ * } finally {
+ *   await session.close(); // or `await using session = ...` in TypeScript ≥ 5.2
+ * }
  * ```
  */
 export class SessionClient implements AsyncDisposable {
@@ -478,9 +482,13 @@ function parseUrl(input: string | URL): URL {
  * @example
  * ```ts
  * import { openSession } from 'sessionjar';
- * await using session = await openSession('github', { timeouts: { total: 10_000 } });
- * const res = await session.request('https://api.github.com/user');
- * console.log(res.status, await res.body.json());
+ * const session = await openSession('github', { timeouts: { total: 10_000 } });
+ * try {
+ *   const res = await session.request('https://api.github.com/user');
+ *   console.log(res.status, await res.body.json());
+ * } finally {
+ *   await session.close();
+ * }
  * ```
  */
 export async function openSession(nameOrPath: string, options: ClientOptions = {}): Promise<SessionClient> {
