@@ -2,11 +2,10 @@ import { existsSync } from 'node:fs';
 import { SessionjarError } from '../core/errors.js';
 
 /**
- * Flags Chromium needs when run as root in a closed network: without the networking flags it
- * keeps dialling Google's services; without --disable-dev-shm-usage it crashes on a small /dev/shm.
+ * Flags every launch gets: without the networking flags Chromium keeps dialling Google's services in
+ * a closed network; without --disable-dev-shm-usage it crashes on a small /dev/shm.
  */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
+const BASE_ARGS = [
   '--disable-gpu',
   '--disable-quic',
   '--no-first-run',
@@ -15,6 +14,18 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--disable-dev-shm-usage',
 ];
+
+/**
+ * Chromium's flags for a process running as `uid`. The sandbox is turned off only for root, where
+ * Chromium refuses to start with it; anyone else keeps it (a login page is untrusted content). A
+ * user without a usable sandbox asks for `--no-sandbox` through SESSIONJAR_BROWSER_ARGS.
+ */
+export function chromiumArgs(uid: number | undefined): string[] {
+  return uid === 0 ? ['--no-sandbox', ...BASE_ARGS] : [...BASE_ARGS];
+}
+
+/** The flags for this process (`getuid` is missing on Windows: the sandbox stays on). */
+export const CHROMIUM_ARGS = chromiumArgs(process.getuid?.());
 
 const SYSTEM_BROWSERS: Record<string, string[]> = {
   linux: [

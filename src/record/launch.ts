@@ -50,9 +50,14 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     return browser;
   } catch (error) {
     const where = choice.executablePath ?? "Playwright's Chromium";
+    const message = (error as Error).message;
+    // A container without user namespaces has no sandbox for a non-root user: say how to go without.
+    const hint = /sandbox/i.test(message) && !extraArgs.includes('--no-sandbox')
+      ? ' If this machine has no usable sandbox (a container), set SESSIONJAR_BROWSER_ARGS=--no-sandbox.'
+      : '';
     throw new SessionjarError(
       'BROWSER_NOT_FOUND',
-      `could not start the browser at ${where}: ${(error as Error).message.split('\n')[0]}. Install a working Chromium (bash scripts/install-browser.sh) or choose one with --browser-path <file>.`,
+      `could not start the browser at ${where}: ${message.split('\n')[0]}. Install a working Chromium (bash scripts/install-browser.sh) or choose one with --browser-path <file>.${hint}`,
       { cause: error },
     );
   }

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { z } from 'zod';
 import { SessionjarError } from '../core/errors.js';
-import { LoginSchema, ProbeSchema, StepSchema, type Login, type Probe, type Step } from '../session/schema/index.js';
+import { LoggedOutSchema, LoginSchema, ProbeSchema, StepSchema, type LoggedOut, type Login, type Probe, type Step } from '../session/schema/index.js';
 
 /** When a login counts as done: the same four conditions as `--until-*` and the login block's `success`. */
 export type Success = NonNullable<Login['success']>;
@@ -22,8 +22,28 @@ export interface ScriptArgs {
 export type ScriptRecipe = (args: ScriptArgs) => Promise<void>;
 
 export type Recipe =
-  | { kind: 'steps'; file?: string; url?: string; steps: Step[]; success?: Success; probe?: Probe; tokenEndpoint?: string }
+  | { kind: 'steps'; file?: string; url?: string; steps: Step[]; success?: Success; probe?: Probe; tokenEndpoint?: string; loggedOut?: LoggedOut }
   | { kind: 'script'; file: string; run: ScriptRecipe };
+
+/** Why a `loggedOut` block given by a recipe or the command line would never work, or undefined. */
+export function loggedOutProblem(value: { statuses?: number[]; bodyRegex?: string }): { field: 'statuses' | 'bodyRegex'; message: string } | undefined {
+  const bad = value.statuses?.find((s) => !Number.isInteger(s) || s < 100 || s > 599);
+  if (bad !== undefined) return { field: 'statuses', message: `${bad} is not an HTTP status (100-599)` };
+  if (value.bodyRegex !== undefined) {
+    try {
+      new RegExp(value.bodyRegex);
+    } catch (error) {
+      // The replay client skips a regex that does not compile: a typo would silently never match.
+      return { field: 'bodyRegex', message: `not a valid regular expression (${(error as Error).message})` };
+    }
+  }
+  return undefined;
+}
+
+const RecipeLoggedOutSchema = LoggedOutSchema.superRefine((value, ctx) => {
+  const problem = loggedOutProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
+});
 
 const RecipeObjectSchema = z.strictObject({
   url: z.string().min(1).optional().describe('Login URL; --url wins. May use ${env:NAME}.'),
@@ -32,6 +52,7 @@ const RecipeObjectSchema = z.strictObject({
   until: SuccessSchema.optional().describe('Same as success.'),
   probe: ProbeSchema.optional(),
   tokenEndpoint: z.string().min(1).optional().describe('OAuth token endpoint for refresh, when the page does not call it while logging in; relative to the login URL.'),
+  loggedOut: RecipeLoggedOutSchema.optional().describe('Answers that mean "logged out" (the session file\'s login.loggedOut), e.g. a 200 sign-in page.'),
 });
 
 /** Each step type's one action key ("goto", "fill", ...), mapped to its schema. */
@@ -89,7 +110,7 @@ export function parseRecipe(raw: unknown, source: string): Extract<Recipe, { kin
     else issues.push(...result.error.issues.map((issue) => ({ ...issue, path: [...at, ...issue.path] })));
   });
   if (issues.length > 0) throw invalidRecipe(source, issues);
-  const { url, success, until, probe, tokenEndpoint } = top.data;
+  const { url, success, until, probe, tokenEndpoint, loggedOut } = top.data;
   const merged = success || until ? { ...until, ...success } : undefined;
   return {
     kind: 'steps',
@@ -98,6 +119,7 @@ export function parseRecipe(raw: unknown, source: string): Extract<Recipe, { kin
     ...(merged ? { success: merged } : {}),
     ...(probe ? { probe } : {}),
     ...(tokenEndpoint ? { tokenEndpoint } : {}),
+    ...(loggedOut ? { loggedOut } : {}),
   };
 }
 

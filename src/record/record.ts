@@ -1,5 +1,5 @@
 import { SessionjarError } from '../core/errors.js';
-import type { Login, Probe, Session, Step } from '../session/schema/index.js';
+import { LoggedOutSchema, type LoggedOut, type Login, type Probe, type Session, type Step } from '../session/schema/index.js';
 import { defaultStore } from '../store/default-store.js';
 import type { SessionStore } from '../store/types.js';
 import { hasDisplay } from './launch.js';
@@ -34,6 +34,8 @@ export interface RecordOptions {
   probe?: Probe;
   /** OAuth token endpoint (absolute, or relative to the login URL) when the page does not call it while logging in. */
   tokenEndpoint?: string;
+  /** What a logged-out answer looks like (stored as login.loggedOut); each field given overrides the recipe's. */
+  loggedOut?: Partial<LoggedOut>;
   /** Save the session encrypted (README "Encryption"); without it an existing file keeps its state. */
   encrypt?: boolean;
   /** Enter on this stream ends an interactive login; default stdin when it is a terminal. */
@@ -52,10 +54,11 @@ export interface PreparedLogin {
   success?: Success;
   probe?: Probe;
   tokenEndpoint?: string;
+  loggedOut?: LoggedOut;
 }
 
 /** Resolves the recipe, URL and success condition, and checks the environment, before any browser starts. */
-export async function prepareLogin(options: Pick<RecordOptions, 'url' | 'recipe' | 'steps' | 'until' | 'probe' | 'tokenEndpoint'>, env: NodeJS.ProcessEnv): Promise<PreparedLogin> {
+export async function prepareLogin(options: Pick<RecordOptions, 'url' | 'recipe' | 'steps' | 'until' | 'probe' | 'tokenEndpoint' | 'loggedOut'>, env: NodeJS.ProcessEnv): Promise<PreparedLogin> {
   const recipe: Recipe | undefined = options.recipe
     ? await loadRecipe(options.recipe)
     : options.steps
@@ -77,7 +80,15 @@ export async function prepareLogin(options: Pick<RecordOptions, 'url' | 'recipe'
   const probe = options.probe ?? fromRecipe?.probe;
   const endpoint = options.tokenEndpoint ?? fromRecipe?.tokenEndpoint;
   const tokenEndpoint = endpoint ? new URL(endpoint, url).href : undefined;
-  return { url, ...(recipe ? { recipe } : {}), ...(success ? { success } : {}), ...(probe ? { probe } : {}), ...(tokenEndpoint ? { tokenEndpoint } : {}) };
+  const loggedOut = options.loggedOut || fromRecipe?.loggedOut ? LoggedOutSchema.parse({ ...fromRecipe?.loggedOut, ...options.loggedOut }) : undefined;
+  return {
+    url,
+    ...(recipe ? { recipe } : {}),
+    ...(success ? { success } : {}),
+    ...(probe ? { probe } : {}),
+    ...(tokenEndpoint ? { tokenEndpoint } : {}),
+    ...(loggedOut ? { loggedOut } : {}),
+  };
 }
 
 /** The login block that lets a refresh repeat this login: steps inline, a script by its path. */
@@ -89,6 +100,7 @@ export function loginBlock(prepared: PreparedLogin, envNames: string[]): Login {
     ...(recipe?.kind === 'script' ? { recipe: recipe.file } : {}),
     ...(prepared.success ? { success: prepared.success } : {}),
     ...(prepared.probe ? { probe: prepared.probe } : {}),
+    ...(prepared.loggedOut ? { loggedOut: prepared.loggedOut } : {}),
     env: envNames,
     ...(prepared.tokenEndpoint ? { tokenEndpoint: prepared.tokenEndpoint } : {}),
   };

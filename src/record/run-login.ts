@@ -1,3 +1,4 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -6,6 +7,7 @@ import { scrubSecrets } from '../core/redact.js';
 import type { Session } from '../session/schema/index.js';
 import { totp } from '../session/totp.js';
 import { captureState } from './capture.js';
+import { FailureWatch, LoginRefused } from './failure.js';
 import { launchBrowser } from './launch.js';
 import { envNamesOf, type Recipe, type Success } from './recipe.js';
 import { runSteps } from './steps.js';
@@ -54,17 +56,25 @@ export async function runLogin(run: LoginRun): Promise<LoginResult> {
     const context = await browser.newContext();
     const wire = watchWire(context);
     page = await context.newPage();
+    // Only steps say which form is submitted when; a person may mistype and try again.
+    const watch = run.recipe?.kind === 'steps' ? new FailureWatch(page) : undefined;
     const deadline = Date.now() + run.timeoutMs;
     const remaining = () => Math.max(1, deadline - Date.now());
     run.onStatus?.(`opening ${run.url}`);
     await page.goto(run.url, { timeout: remaining() });
     if (run.recipe?.kind === 'steps') {
-      await runSteps(run.recipe.steps, { page, context, wire, loginUrl: run.url, env: run.env, secrets, deadline, source: run.recipe.file ?? 'recipe', onStatus: run.onStatus });
+      await runSteps(run.recipe.steps, { page, context, wire, loginUrl: run.url, env: run.env, secrets, deadline, source: run.recipe.file ?? 'recipe', ...(watch ? { watch } : {}), onStatus: run.onStatus });
     } else if (run.recipe?.kind === 'script') {
       await runScript(run.recipe, page, context, run.env, secrets, envNames, remaining());
     }
     if (hasCondition(run.success) || !run.recipe) {
-      const outcome = await waitForSuccess(context, wire, run.success, { timeoutMs: remaining(), input: run.input, onStatus: run.onStatus });
+      const outcome = await waitForSuccess(context, wire, run.success, {
+        timeoutMs: remaining(),
+        input: run.input,
+        onStatus: run.onStatus,
+        ...(watch ? { refused: () => watch.check() } : {}),
+      });
+      if (!outcome.ok && outcome.reason === 'refused') throw new LoginRefused(outcome.seen);
       if (!outcome.ok) {
         throw new SessionjarError(
           'LOGIN_FAILED',
@@ -75,6 +85,10 @@ export async function runLogin(run: LoginRun): Promise<LoginResult> {
       }
     }
     await page.waitForLoadState('networkidle', { timeout: Math.min(SETTLE_MS, remaining()) }).catch(() => undefined);
+    // Without a success condition nothing else would notice a refused login: look once, now it has settled.
+    const seen = !hasCondition(run.success) ? await watch?.check(true) : undefined;
+    if (seen) throw new LoginRefused(seen);
+    watch?.stop();
     run.onStatus?.('capturing cookies, storage and headers');
     const session = await captureState(context, wire, run.name, run.tokenEndpoint);
     wire.stop();
@@ -122,17 +136,29 @@ async function loginFailed(error: unknown, page: Page | undefined, run: LoginRun
     return new SessionjarError(error.code, scrub(error.message), { details: error.details });
   }
   const lastUrl = page && !page.isClosed() ? page.url() : undefined;
-  let screenshot: string | undefined;
-  if (run.debug && page && !page.isClosed()) {
-    const path = join(tmpdir(), `sessionjar-${run.name.replace(/[^\w.-]/g, '_')}-${Date.now()}.png`);
-    screenshot = await page.screenshot({ path, fullPage: true }).then(() => path, () => undefined);
-  }
+  const screenshot = run.debug && page && !page.isClosed() ? await saveScreenshot(page, run.name) : undefined;
   const detail = isSessionjarError(error) ? error.message : describeFailure(error);
   const parts = [`login failed: ${scrub(detail ?? '')}`];
   if (lastUrl) parts.push(`last URL: ${scrub(lastUrl)}`);
   if (screenshot) parts.push(`screenshot: ${screenshot}`);
   parts.push(run.recipe ? 'Check the credentials and the recipe (run with --headed to watch it, --debug for a screenshot).' : 'Try again, or raise --timeout.');
   return new SessionjarError('LOGIN_FAILED', parts.join('; '), { details: { ...(lastUrl ? { lastUrl: scrub(lastUrl) } : {}), ...(screenshot ? { screenshot } : {}) } });
+}
+
+/**
+ * A full-page screenshot in a folder of its own (mkdtemp: 0700, a random name) as a 0600 file: the
+ * page may show the account, and /tmp is shared. Undefined when it cannot be taken.
+ */
+async function saveScreenshot(page: Page, name: string): Promise<string | undefined> {
+  try {
+    const image = await page.screenshot({ fullPage: true });
+    const folder = await mkdtemp(join(tmpdir(), 'sessionjar-debug-'));
+    const path = join(folder, `${name.replace(/[^\w.-]/g, '_')}.png`);
+    await writeFile(path, image, { mode: 0o600, flag: 'wx' });
+    return path;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Playwright's words for a person closing the window mid-step become the same sentence as a close seen while waiting. */

@@ -2,6 +2,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { SessionjarError, isSessionjarError } from '../core/errors.js';
 import type { Step } from '../session/schema/index.js';
 import { totp } from '../session/totp.js';
+import { isSubmit, LoginRefused, submittedForm, type FailureWatch } from './failure.js';
 import { resolveGoto, substituteEnv } from './recipe.js';
 import { describeSuccess, waitForSuccess } from './wait.js';
 import type { WireLog } from './wire.js';
@@ -17,6 +18,8 @@ export interface StepRun {
   /** Absolute deadline (ms since epoch) for the whole login. */
   deadline: number;
   source: string;
+  /** Watches for the site turning the login down after each submit step. */
+  watch?: FailureWatch;
   onStatus?: (line: string) => void;
 }
 
@@ -44,9 +47,11 @@ export async function runSteps(steps: Step[], run: StepRun): Promise<void> {
       return out;
     };
     try {
-      await runStep(step, run, timeout, value);
+      if (run.watch && isSubmit(step)) await run.watch.markSubmit(`${where} (${describeStep(step)})`, submittedForm(steps, index));
+      const work = runStep(step, run, timeout, value);
+      await (run.watch ? run.watch.guard(work) : work);
     } catch (error) {
-      if (isSessionjarError(error) && error.code !== 'LOGIN_FAILED') throw error;
+      if (error instanceof LoginRefused || (isSessionjarError(error) && error.code !== 'LOGIN_FAILED')) throw error;
       throw new SessionjarError('LOGIN_FAILED', `${where} (${describeStep(step)}) failed: ${(error as Error).message.split('\n')[0]}`);
     }
   }

@@ -9,12 +9,15 @@ export interface WaitOptions {
   input?: NodeJS.ReadableStream;
   /** Called about once a second with what is awaited and the time elapsed. */
   onStatus?: (line: string) => void;
+  /** What the page shows that means the login was turned down (see FailureWatch), if anything. */
+  refused?: () => Promise<string | undefined>;
   pollMs?: number;
 }
 
 export type WaitOutcome =
   | { ok: true; by: 'condition' | 'enter' }
-  | { ok: false; reason: 'timeout' | 'closed' };
+  | { ok: false; reason: 'timeout' | 'closed' }
+  | { ok: false; reason: 'refused'; seen: string };
 
 /** "cookie "sid" and a URL matching **\/app": what a status line or an error says is awaited. */
 export function describeSuccess(success: Success | undefined): string {
@@ -83,6 +86,8 @@ export async function waitForSuccess(context: BrowserContext, wire: WireLog, suc
       if (entered) return { ok: true, by: 'enter' };
       if (closed || context.pages().length === 0) return { ok: false, reason: 'closed' };
       if (success && hasCondition(success) && (await conditionHolds(context, wire, success).catch(() => false))) return { ok: true, by: 'condition' };
+      const seen = await options.refused?.();
+      if (seen) return { ok: false, reason: 'refused', seen };
       if (elapsed >= options.timeoutMs) return { ok: false, reason: 'timeout' };
       await new Promise((r) => setTimeout(r, Math.min(pollMs, Math.max(1, options.timeoutMs - elapsed))));
     }

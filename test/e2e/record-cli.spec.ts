@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startDemoSite, type DemoSite } from '../../src/demo/site.js';
@@ -130,14 +130,29 @@ test('by recipe from the CLI: summary on stdout; an existing session is kept unl
   expect(JSON.parse(run.stdout())).toMatchObject({ name: 'form', location: join(dir, 'form.json') });
 });
 
-test('a wrong password from the CLI: exit 12, last URL named, no file written', async () => {
-  run = startCli(cli, ['--dir', dir, 'record', 'bad', '--url', `${site.form}/login`, '--recipe', 'src/demo/recipes/form.json', '--timeout', '4'], {
-    env: env({ DEMO_USER: 'demo', DEMO_PASSWORD: 'not-the-password' }),
+test('a wrong password from the CLI: exit 12 long before --timeout, the credentials named, a private --debug screenshot, no file', async () => {
+  // --timeout 120 against a 30 s test: only the page's answer can end it in time.
+  test.setTimeout(30_000);
+  run = startCli(cli, ['--dir', dir, 'record', 'bad', '--url', `${site.form}/login`, '--recipe', 'src/demo/recipes/form.json', '--timeout', '120', '--debug'], {
+    env: env({ DEMO_USER: 'someone', DEMO_PASSWORD: 'not-the-password' }),
   });
   expect(await run.exit).toBe(12);
-  expect(run.stderr()).toContain(`sessionjar: error [LOGIN_FAILED]: login failed: the login did not finish within 4 s (waited for selector [data-user]); last URL: ${site.form}/login`);
+  expect(run.stderr()).toContain(
+    `sessionjar: error [LOGIN_FAILED]: login failed: ${join(process.cwd(), 'src/demo/recipes/form.json')}: steps[3] (click button[type=submit]): the login form came back after submitting (the page answered 401), saying "Invalid username or password."; check the credentials in $DEMO_USER, $DEMO_PASSWORD; last URL: ${site.form}/login; screenshot: `,
+  );
   expect(run.stderr()).not.toContain('not-the-password');
   expect(existsSync(join(dir, 'bad.json'))).toBe(false);
+  const screenshot = /; screenshot: (\S+\.png);/.exec(run.stderr())?.[1];
+  expect(screenshot).toBeDefined();
+  const folder = dirname(screenshot!);
+  try {
+    expect(dirname(folder)).toBe(tmpdir());
+    expect(folder).toMatch(/sessionjar-debug-\w+$/);
+    expect((await stat(folder)).mode & 0o777).toBe(0o700);
+    expect((await stat(screenshot!)).mode & 0o777).toBe(0o600);
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
 });
 
 test('sessionjar open: a headed browser already logged in, sessionStorage restored; exits when closed', async () => {

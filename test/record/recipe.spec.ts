@@ -130,6 +130,29 @@ test('prepareLogin: URL from --url or the recipe, CLI conditions over the recipe
   expect((await failure(prepareLogin({ url: 'example.com/login' }, {}))).message).toBe('--url: "example.com/login" is not an absolute URL; give one like https://example.com/login.');
 });
 
+test('loggedOut in a recipe is the session\'s block (defaults filled); a regex that cannot compile or a non-status is RECIPE_INVALID', async () => {
+  expect(parseRecipe({ steps: [], loggedOut: { bodyRegex: 'Please sign in', jsonPath: 'error.code' } }, 'r.json').loggedOut).toEqual({
+    statuses: [401, 419, 440],
+    redirectTo: [],
+    bodyRegex: 'Please sign in',
+    jsonPath: 'error.code',
+  });
+  const regex = await failure(() => parseRecipe({ steps: [], loggedOut: { bodyRegex: '(unclosed' } }, 'r.json'));
+  expect(isSessionjarError(regex, 'RECIPE_INVALID')).toBe(true);
+  expect(regex.message).toContain('r.json: not a valid recipe:\n✖ not a valid regular expression (');
+  expect(regex.message).toContain('→ at loggedOut.bodyRegex');
+  expect((await failure(() => parseRecipe({ steps: [], loggedOut: { statuses: [200, 4011] } }, 'r.json'))).message).toContain('✖ 4011 is not an HTTP status (100-599)\n  → at loggedOut.statuses');
+  expect((await failure(() => parseRecipe({ steps: [], loggedOut: { bodyregex: 'x' } }, 'r.json'))).message).toContain('Unrecognized key: "bodyregex"');
+});
+
+test('prepareLogin: each --logged-out-* field overrides the recipe\'s, the others are kept', async () => {
+  const file = join(dir, 'r.json');
+  await writeFile(file, JSON.stringify({ url: 'http://127.0.0.1:9/login', steps: [], loggedOut: { bodyRegex: 'Sign in', statuses: [401] } }));
+  expect((await prepareLogin({ url: '', recipe: file, loggedOut: { statuses: [401, 403] } }, {})).loggedOut).toEqual({ statuses: [401, 403], redirectTo: [], bodyRegex: 'Sign in' });
+  expect((await prepareLogin({ url: 'http://127.0.0.1:9/login', loggedOut: { jsonPath: 'error' } }, {})).loggedOut).toEqual({ statuses: [401, 419, 440], redirectTo: [], jsonPath: 'error' });
+  expect((await prepareLogin({ url: 'http://127.0.0.1:9/login' }, {})).loggedOut).toBeUndefined();
+});
+
 test('--until-url globs and regexes match as documented', () => {
   expect(matchesUrlPattern('https://app.example/dashboard', '**/dashboard')).toBe(true);
   expect(matchesUrlPattern('https://app.example/dashboard?tab=1', '**/dashboard')).toBe(false);

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { SessionjarError } from '../../core/errors.js';
+import { loggedOutProblem } from '../../record/recipe.js';
 import type { RecordOptions } from '../../record/record.js';
 import { checkNewSessionRef } from '../../store/names.js';
 import { storeFor } from '../context.js';
@@ -14,6 +15,10 @@ interface RawOptions {
   untilRequest?: string;
   tokenEndpoint?: string;
   probe?: string;
+  loggedOutStatus?: string;
+  loggedOutUrl?: string;
+  loggedOutBodyRegex?: string;
+  loggedOutJsonPath?: string;
   headed?: boolean;
   timeout?: string;
   browserPath?: string;
@@ -45,6 +50,7 @@ export function recordOptionsFrom(name: string, raw: RawOptions): RecordOptions 
       throw new SessionjarError('USAGE', `--probe: "${raw.probe}" is not an absolute URL.`);
     }
   }
+  const loggedOut = loggedOutFrom(raw);
   return {
     name: checkNewSessionRef(name),
     url: raw.url ?? '',
@@ -52,6 +58,7 @@ export function recordOptionsFrom(name: string, raw: RawOptions): RecordOptions 
     ...(Object.keys(until).length > 0 ? { until } : {}),
     ...(raw.tokenEndpoint ? { tokenEndpoint: raw.tokenEndpoint } : {}),
     ...(probe ? { probe } : {}),
+    ...(loggedOut ? { loggedOut } : {}),
     ...(raw.headed ? { headed: true } : {}),
     ...(timeoutMs ? { timeoutMs } : {}),
     ...(raw.browserPath ? { browserPath: raw.browserPath } : {}),
@@ -59,6 +66,27 @@ export function recordOptionsFrom(name: string, raw: RawOptions): RecordOptions 
     force: Boolean(raw.force),
     ...(raw.encrypt ? { encrypt: true } : {}),
   };
+}
+
+/** The --logged-out-* options as a partial login.loggedOut block; undefined when none is given. */
+function loggedOutFrom(raw: RawOptions): RecordOptions['loggedOut'] {
+  let statuses: number[] | undefined;
+  if (raw.loggedOutStatus !== undefined) {
+    const parts = raw.loggedOutStatus.split(',').map((p) => p.trim());
+    statuses = parts.map(Number);
+    if (parts.some((p) => !/^\d+$/.test(p))) {
+      throw new SessionjarError('USAGE', `--logged-out-status: "${raw.loggedOutStatus}" is not a comma-separated list of HTTP statuses (like 401,403).`);
+    }
+  }
+  const out = {
+    ...(statuses ? { statuses } : {}),
+    ...(raw.loggedOutUrl ? { urlPattern: raw.loggedOutUrl } : {}),
+    ...(raw.loggedOutBodyRegex ? { bodyRegex: raw.loggedOutBodyRegex } : {}),
+    ...(raw.loggedOutJsonPath ? { jsonPath: raw.loggedOutJsonPath } : {}),
+  };
+  const problem = loggedOutProblem(out);
+  if (problem) throw new SessionjarError('USAGE', `--logged-out-${problem.field === 'statuses' ? 'status' : 'body-regex'}: ${problem.message}.`);
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /** A status line that rewrites itself on a terminal and prints sparingly into a log. */
@@ -91,6 +119,10 @@ export function makeRecordCommand(): Command {
     .option('--until-request <pattern>', 'done when the page sends a request with credentials (Authorization or Cookie) to a matching URL')
     .option('--token-endpoint <url>', 'OAuth token endpoint for later refresh, when the page does not call it while logging in')
     .option('--probe <url>', 'URL that answers 2xx only when logged in; stored for status and refresh')
+    .option('--logged-out-status <codes>', 'comma-separated statuses that mean logged out (default 401,419,440; replaces the list)')
+    .option('--logged-out-url <pattern>', 'logged out when the final URL matches this glob or /regex/')
+    .option('--logged-out-body-regex <regex>', 'logged out when a text, HTML or JSON body matches (an app that answers 200 with a sign-in page)')
+    .option('--logged-out-json-path <path>', 'logged out when this dot path is present in a JSON body (e.g. error.code)')
     .option('--headed', 'show the browser while a recipe runs')
     .option('--timeout <seconds>', 'give up after this long (default 300 by hand, 60 by recipe)')
     .option('--browser-path <file>', 'Chrome/Chromium executable to use (or SESSIONJAR_BROWSER)')
