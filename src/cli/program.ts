@@ -19,6 +19,7 @@ import { makeOpenCommand } from './commands/open.js';
 import { makeStatusCommand } from './commands/status.js';
 import { makeRefreshCommand } from './commands/refresh.js';
 import { makeDemoCommand } from './commands/demo.js';
+import { makeEditCommand } from './commands/edit.js';
 
 /**
  * Builds the command tree. Each command lives in commands/<name>.ts and loads its heavy modules
@@ -35,7 +36,7 @@ export function makeProgram(): Command {
   // In the order of a session's life: record it, use it, keep it fresh, manage and convert it.
   const commands = [
     makeRecordCommand(), makeOpenCommand(), makeRequestCommand(), makeStatusCommand(), makeRefreshCommand(),
-    makeListCommand(), makeInspectCommand(), makeImportCommand(), makeExportCommand(), makeRmCommand(),
+    makeListCommand(), makeInspectCommand(), makeEditCommand(), makeImportCommand(), makeExportCommand(), makeRmCommand(),
     makeEncryptCommand(), makeDecryptCommand(), makeDoctorCommand(), makeDemoCommand(), makeSchemaCommand(),
   ];
   for (const command of commands) program.addCommand(command.exitOverride());

@@ -26,6 +26,7 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
   NO_DISPLAY: 13,
   ENCRYPTION_ERROR: 14,
   PASSPHRASE_REQUIRED: 14,
+  TOKEN_NOT_FOUND: 17,
   HTTP_ERROR: 22,
 };
 

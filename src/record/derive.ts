@@ -1,14 +1,15 @@
 import { isSecretHeader } from '../core/redact.js';
-import { decodeJwtPayload, jwtExpiry, looksLikeJwt } from '../session/jwt.js';
-import type { HeaderRule, JwtInfo, Session, StateRef, Tokens } from '../session/schema/index.js';
-import { readStateRef } from '../session/state-ref.js';
+import { findStateRef, isJwt, storedJwts } from '../session/derive-rules.js';
+import { jwtExpiry } from '../session/jwt.js';
+import type { HeaderRule, JwtInfo, Session, Tokens } from '../session/schema/index.js';
 import type { SeenRequest, TokenExchange } from './wire.js';
 
 /**
  * Turns what the page sent into header entries of the session file. A credential header whose value
  * can be found in the captured state becomes a rule (the replay client reads the current value per
  * request, so a refreshed token is picked up); anything else is kept as a copy bound to its origin.
- * Pure: tested without a browser.
+ * Pure: tested without a browser. Locating values in the state is session/derive-rules.ts, shared
+ * with `import`.
  */
 
 /** Headers never copied: the cookie jar owns Cookie, and a proxy's credentials are not the site's. */
@@ -28,59 +29,6 @@ export function canonicalHeaderName(name: string): string {
     .split('-')
     .map((part) => ACRONYMS.get(part) ?? part.charAt(0).toUpperCase() + part.slice(1))
     .join('-');
-}
-
-/** Dot path to the first string equal to `needle` inside parsed JSON, e.g. `auth.access_token`. */
-export function findJsonPath(value: unknown, needle: string, prefix = ''): string | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
-  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
-    if (key.includes('.')) continue; // not addressable by a dot path
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (child === needle) return path;
-    const inner = findJsonPath(child, needle, path);
-    if (inner) return inner;
-  }
-  return undefined;
-}
-
-function parseJson(text: string): unknown {
-  if (!/^\s*[[{]/.test(text)) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
-/**
- * Where in the session `value` is kept now: a storage key, a field of JSON stored there, or a cookie.
- * Storage of `preferOrigin` is searched first. Only refs that read back the exact value are returned.
- */
-export function findStateRef(session: Session, value: string, preferOrigin?: string): StateRef | undefined {
-  if (value === '') return undefined;
-  const candidates: StateRef[] = [];
-  const origins = [...session.origins].sort((a, b) => Number(b.origin === preferOrigin) - Number(a.origin === preferOrigin));
-  for (const o of origins) {
-    for (const storage of ['localStorage', 'sessionStorage'] as const) {
-      for (const [key, raw] of Object.entries(o[storage])) {
-        if (raw === value) candidates.push({ storage, origin: o.origin, key });
-        const jsonPath = findJsonPath(parseJson(raw), value);
-        if (jsonPath) candidates.push({ storage, origin: o.origin, key, jsonPath });
-      }
-    }
-  }
-  for (const c of session.cookies) {
-    if (c.value === value || safeDecode(c.value) === value) candidates.push({ cookie: c.name, domain: c.domain, path: c.path });
-  }
-  return candidates.find((ref) => readStateRef(session, ref) === value);
 }
 
 /** The header's value as a template and the part a ref must supply: `Bearer x` → `Bearer {value}`, `x`. */
@@ -135,15 +83,6 @@ export function deriveHeaders(session: Session, requests: SeenRequest[]): Derive
   return { default: defaults, origins, rules };
 }
 
-function stringsIn(value: unknown, visit: (text: string, path: string) => void, prefix = ''): void {
-  if (typeof value === 'string') visit(value, prefix);
-  else if (value !== null && typeof value === 'object') {
-    for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
-      if (!key.includes('.')) stringsIn(child, visit, prefix ? `${prefix}.${key}` : key);
-    }
-  }
-}
-
 /**
  * JWTs in storage (whole values or JSON fields), cookies and the frozen per-origin headers, each
  * once, with its `exp`; and the OAuth token endpoint with where its refresh token is kept. The
@@ -160,19 +99,11 @@ export function findTokens(
   const seen = new Set<string>();
   const jwts: JwtInfo[] = [];
   const add = (token: string, from: JwtInfo['from']) => {
-    // The shape alone is not enough: "a.b.c" is common; the payload must decode to a JSON object.
-    if (seen.has(token) || !looksLikeJwt(token) || !decodeJwtPayload(token)) return;
+    if (seen.has(token) || !isJwt(token)) return;
     seen.add(token);
     jwts.push({ from, exp: jwtExpiry(token) ?? null });
   };
-  for (const o of session.origins) {
-    for (const storage of ['localStorage', 'sessionStorage'] as const) {
-      for (const [key, raw] of Object.entries(o[storage])) {
-        if (!raw.includes(' ')) add(raw, { storage, origin: o.origin, key });
-        stringsIn(parseJson(raw), (text, jsonPath) => add(text, { storage, origin: o.origin, key, jsonPath }));
-      }
-    }
-  }
+  for (const { token, from } of storedJwts(session)) add(token, from);
   for (const c of session.cookies) add(c.value, { cookie: c.name, domain: c.domain, path: c.path });
   for (const [origin, headers] of Object.entries(frozen)) {
     for (const [header, value] of Object.entries(headers)) add(value.replace(/^[A-Za-z][\w-]* +/, ''), { header, origin });

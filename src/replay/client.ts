@@ -11,6 +11,7 @@ import { fromFetchInput, toFetchResponse } from './fetch-adapter.js';
 import { HeaderPolicy, isCredentialHeader, lowerKeys, type HeaderMap } from './headers.js';
 import { SessionCookieJar, type CookieAccess } from './jar.js';
 import { resolveOptions, type ClientOptions, type ReplayEvent, type ResolvedOptions } from './options.js';
+import { fetchPageToken } from './page-token.js';
 import { isPeekable, peekBody } from './peek.js';
 import { RedirectGuard, redirectMethod, redirectTarget, withoutContentHeaders } from './redirects.js';
 import { backoffMs, isIdempotent, isRetryableError, statusRetryDelay } from './retry.js';
@@ -175,6 +176,22 @@ export class SessionClient implements AsyncDisposable {
     const { url, options } = await fromFetchInput(input, init);
     const response = await this.request(url, options);
     return toFetchResponse(response, options.method ?? 'GET');
+  }
+
+  /**
+   * A CSRF token a server puts only in a page's HTML: GETs `url` with the session and returns the
+   * value of its `<input name="{name}">` or `<meta name="{name}">` (`TOKEN_NOT_FOUND` when there is
+   * none, `HTTP_ERROR` when the page does not answer 2xx).
+   *
+   * @example
+   * ```ts
+   * const sectok = await session.pageToken('https://wiki.example/doku.php?id=start&do=edit', 'sectok');
+   * const form = new URLSearchParams({ id: 'start', sectok, wikitext: 'Hello', 'do[save]': '1' });
+   * await session.fetch('https://wiki.example/doku.php', { method: 'POST', body: form });
+   * ```
+   */
+  async pageToken(url: string | URL, name: string, options: { signal?: AbortSignal } = {}): Promise<string> {
+    return fetchPageToken(this, url, name, options);
   }
 
   /**

@@ -41,7 +41,10 @@ test('import sniffs the format, saves 0600, reports the loss on stderr, and will
   expect((await cli('import', 'cookies.txt', '--force')).status).toBe(0);
   const json = await cli('import', fixturePath('playwright-storage-state.json'), '--as', 'pw', '--json');
   expect(json.status).toBe(0);
-  expect(JSON.parse(json.stdout)).toEqual({ name: 'pw', location: 'recordings/pw.json', format: 'playwright', cookies: 7, origins: 2, lost: [] });
+  expect(JSON.parse(json.stdout)).toEqual({
+    name: 'pw', location: 'recordings/pw.json', format: 'playwright', cookies: 7, origins: 2, lost: [],
+    derived: ['Authorization: Bearer {value} from the JWT in localStorage "auth" field access_token of https://www.example.com, sent to https://www.example.com only'],
+  });
 });
 
 test('import names the file and the field of a bad input, and an unknown format', async () => {

@@ -70,3 +70,31 @@ test('a malformed storageState names the file and the field', () => {
     /state\.json: converts to an invalid session:[\s\S]*origins\[0\]\.origin/,
   );
 });
+
+function jwt(payload: Record<string, unknown>): string {
+  const part = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${part({ alg: 'HS256', typ: 'JWT' })}.${part(payload)}.c2lnbmF0dXJl`;
+}
+
+test('issue 10: a stored JWT becomes an Authorization rule per origin; the access token wins, a refresh token never, "a.b.c" is no JWT', () => {
+  const [id, access, refresh, bare] = [jwt({ n: 'id' }), jwt({ n: 'access' }), jwt({ n: 'refresh' }), jwt({ n: 'bare' })];
+  const state = {
+    cookies: [],
+    origins: [
+      { origin: 'https://app.example', localStorage: [{ name: 'oidc', value: JSON.stringify({ id_token: id, tokens: { accessToken: access, token_type: 'JWT' } }) }] },
+      { origin: 'https://only-refresh.example', localStorage: [{ name: 'refresh_token', value: refresh }, { name: 'ver', value: 'a.b.c' }] },
+      { origin: 'https://bare.example', localStorage: [{ name: 'jwt', value: bare }] },
+    ],
+  };
+  const { result, report } = fromPlaywright(JSON.stringify(state), importOptions('state.json'));
+  expect(result.headers.rules).toEqual([
+    { header: 'Authorization', from: { storage: 'localStorage', origin: 'https://app.example', key: 'oidc', jsonPath: 'tokens.accessToken' }, template: 'JWT {value}', origins: ['https://app.example'] },
+    { header: 'Authorization', from: { storage: 'localStorage', origin: 'https://bare.example', key: 'jwt' }, template: 'Bearer {value}', origins: ['https://bare.example'] },
+  ]);
+  expect(report.derived).toEqual([
+    'Authorization: JWT {value} from the JWT in localStorage "oidc" field tokens.accessToken of https://app.example, sent to https://app.example only',
+    'Authorization: Bearer {value} from the JWT in localStorage "jwt" of https://bare.example, sent to https://bare.example only',
+  ]);
+  // Exporting it back loses no rule: importing the written state derives the same ones.
+  expect(toPlaywright(result).report.lost).toEqual([]);
+});

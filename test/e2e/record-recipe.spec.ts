@@ -9,6 +9,7 @@ import { startDemoSite, type DemoSite } from '../../src/demo/site.js';
 import { applyToContext } from '../../src/record/apply.js';
 import { loginWithRecipe } from '../../src/record/login.js';
 import { recordSession } from '../../src/record/record.js';
+import { exportSession, importSession } from '../../src/session/convert/index.js';
 import { parseSession, type Session } from '../../src/session/schema/index.js';
 import { readStateRef, writeStateRef } from '../../src/session/state-ref.js';
 import { FileStore } from '../../src/store/file-store.js';
@@ -80,6 +81,9 @@ test('SPA: bearer rule from a JSON field in localStorage follows the stored toke
     { header: 'Authorization', from: { ...authRef, jsonPath: 'access_token' }, template: 'Bearer {value}', origins: [site.spa] },
   ]);
   expect(session.headers.origins).toEqual({});
+  // Issue 10: the same session as a Playwright storageState imports with the rule the recording made.
+  const roundTrip = importSession(exportSession(session, 'playwright').result, { name: 'spa', file: 'state.json', format: 'playwright' });
+  expect(roundTrip.result.headers.rules).toEqual(session.headers.rules);
   expect(session.tokens?.jwts).toEqual([{ from: { ...authRef, jsonPath: 'access_token' }, exp: expect.any(Number) }]);
   expect(session.tokens?.jwts[0]?.exp).toBeGreaterThan(Date.now() / 1000 + 60);
   expect(session.tokens?.oauth).toEqual({

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { canonicalHeaderName, deriveHeaders, findJsonPath, findStateRef, findTokens } from '../../src/record/derive.js';
+import { canonicalHeaderName, deriveHeaders, findTokens } from '../../src/record/derive.js';
+import { findJsonPath, findStateRef } from '../../src/session/derive-rules.js';
 import { parseBody, type SeenRequest } from '../../src/record/wire.js';
 import { newSession } from '../../src/session/new-session.js';
 import type { Cookie, Session } from '../../src/session/schema/index.js';

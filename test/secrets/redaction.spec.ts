@@ -136,10 +136,14 @@ function cases(origin: string, dir: string): [string, string[], Record<string, s
     ['open', ['open', 'jar'], debug],
     ['doctor', ['doctor']],
     ['doctor', ['doctor', '--json']],
+    ['edit', ['edit', 'jar', '--header-rule', `X-Extra=Token localStorage:ruleToken@${origin}`, '--header-origin', origin, '--header', 'X-Other-Key: k']],
+    ['edit', ['edit', 'jar', '--remove-header-rule', 'X-Extra', '--remove-header', 'X-Other-Key', '--header-origin', origin, '--json']],
+    ['request', ['request', 'jar', me, '--csrf-from', me, '--csrf-field', 'csrf', '-v'], debug],
     // A file that is not valid JSON: V8 quotes the text around the error, which holds a cookie value.
     ['inspect', ['inspect', 'broken'], debug],
     ['request', ['request', 'broken', me], debug],
     ['status', ['status', 'broken', '--json']],
+    ['edit', ['edit', 'broken', '--header', 'X-A: 1'], debug],
     ['list', ['list']],
     ['rm', ['rm', 'broken', '--json']],
   ];

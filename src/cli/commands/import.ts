@@ -27,6 +27,8 @@ export interface ImportFileResult {
   cookies: number;
   origins: number;
   lost: LostItem[];
+  /** Header rules worked out from the state (a JWT in localStorage → Authorization), for people. */
+  derived: string[];
 }
 
 /** Converts a Playwright storageState, cookies.txt, HTTPie or sessionjar file into a stored session. */
@@ -49,7 +51,7 @@ export async function importFile(store: SessionStore, file: string, options: Imp
     ...(options.origin ? { origin: options.origin } : {}),
   });
   await store.save(name, result);
-  return { name, location, format, cookies: result.cookies.length, origins: result.origins.length, lost: report.lost };
+  return { name, location, format, cookies: result.cookies.length, origins: result.origins.length, lost: report.lost, derived: report.derived ?? [] };
 }
 
 function nameFromFile(file: string): string {
@@ -108,6 +110,7 @@ export function makeImportCommand(): Command {
         return;
       }
       process.stderr.write(reportLines('import could not carry', result.lost));
+      for (const line of result.derived) process.stderr.write(`sessionjar: import derived: header rule ${line}\n`);
       printLine(`imported ${plural(result.cookies, 'cookie')} and ${plural(result.origins, 'origin')} (${result.format}) into ${result.location}`);
     });
 }

@@ -9,6 +9,7 @@ import { redactHeader } from '../../core/redact.js';
 import type { ClientOptions, ReplayEvent } from '../../replay/options.js';
 import type { SessionStore } from '../../store/types.js';
 import { storeFor } from '../context.js';
+import { applyCsrfToken, planCsrf, type CsrfPlan, type CsrfRaw } from '../csrf.js';
 
 /** What `sessionjar request` was asked to do, parsed and checked. */
 export interface RequestCliOptions {
@@ -28,6 +29,8 @@ export interface RequestCliOptions {
   verbose: boolean;
   /** Show secret header values in `-v` and `-i` output. */
   reveal: boolean;
+  /** --csrf-from: a token read from a page's HTML just before the request. */
+  csrf?: CsrfPlan;
   client: ClientOptions;
 }
 
@@ -37,7 +40,7 @@ export interface RequestIo {
   stdin: Readable;
 }
 
-interface RawOptions {
+interface RawOptions extends CsrfRaw {
   method?: string;
   header: string[];
   data?: string;
@@ -86,6 +89,9 @@ export function makeRequestCommand(): Command {
     .option('--no-refresh', 'do not log in again when the session turns out expired')
     .option('-v, --verbose', 'print request and response headers of every hop to stderr, secrets redacted')
     .option('--reveal', 'show cookie and token values in -v and -i output')
+    .option('--csrf-from <page-url>', 'first GET this page and read a CSRF token from its HTML (an <input> or <meta> named --csrf-field)')
+    .option('--csrf-field <name>', 'name of the token in the page (sectok, csrfmiddlewaretoken, authenticity_token, csrf-token); sent as this form or JSON field')
+    .option('--csrf-header <name>', 'send the token as this header instead of a body field (e.g. X-CSRF-Token)')
     .addHelpText(
       'after',
       [
@@ -95,6 +101,7 @@ export function makeRequestCommand(): Command {
         "  sessionjar req shop https://shop.example/api/cart -X POST --json '{\"sku\":\"A1\",\"qty\":2}'",
         '  sessionjar req intranet https://intranet.example/report.pdf -o report.pdf --fail',
         '  echo "q=1" | sessionjar req app https://app.example/search -d @- -i -v',
+        "  sessionjar req wiki https://wiki.example/doku.php -d 'id=start&do=save' --csrf-from 'https://wiki.example/doku.php?id=start&do=edit' --csrf-field sectok",
       ].join('\n'),
     )
     .action(async (name: string, url: string, raw: RawOptions, command: Command) => {
@@ -127,6 +134,8 @@ export async function parseRequestOptions(session: string, url: string, raw: Raw
     setDefault(headers, 'content-type', 'application/json');
     setDefault(headers, 'accept', 'application/json');
   }
+  const csrf = planCsrf(raw, headers, body);
+  body = csrf.body;
   const method = (raw.method ?? (body === undefined ? 'GET' : 'POST')).toUpperCase();
   if (!/^[A-Z0-9!#$%&'*+.^_`|~-]+$/.test(method)) {
     throw new SessionjarError('USAGE', `-X/--method: "${raw.method}" is not an HTTP method; give one like GET, POST or DELETE.`);
@@ -145,6 +154,7 @@ export async function parseRequestOptions(session: string, url: string, raw: Raw
     fail: raw.fail === true,
     verbose: raw.verbose === true,
     reveal: raw.reveal === true,
+    ...(csrf.plan ? { csrf: csrf.plan } : {}),
     client: {
       http2: raw.http2 === true,
       trustEnv: raw.trustEnv,
@@ -181,10 +191,13 @@ export async function sendRequest(options: RequestCliOptions, store: SessionStor
         });
   const session = await openSession(options.session, { ...options.client, store, ...(onEvent ? { onEvent } : {}), ...(refresher ? { refresher } : {}) });
   try {
+    const { headers, body } = options.csrf
+      ? applyCsrfToken(options.csrf, await session.pageToken(options.csrf.from, options.csrf.field), options.headers, options.body)
+      : options;
     const res = await session.request(options.url, {
       method: options.method,
-      headers: options.headers,
-      ...(options.body === undefined ? {} : { body: options.body }),
+      headers,
+      ...(body === undefined ? {} : { body }),
     });
     if (options.fail && res.status >= 400) {
       await res.body.dump();

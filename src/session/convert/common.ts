@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SessionjarError } from '../../core/errors.js';
-import { SessionSchema, type Session } from '../schema/index.js';
+import { SessionSchema, type HeaderRule, type Session } from '../schema/index.js';
 import type { LossCollector } from './report.js';
 
 export interface ImportOptions {
@@ -63,6 +63,8 @@ export interface Kept {
   defaultHeaders?: boolean;
   /** Headers bound to this one origin are kept; those of other origins are lost. */
   originHeadersFor?: string;
+  /** Header rules the target's import derives again from what it keeps (a JWT in localStorage). */
+  rules?: HeaderRule[];
 }
 
 /** Adds what a target keeps no room for besides cookies: storage, headers, rules, login, tokens. */
@@ -84,7 +86,8 @@ export function addStateLosses(losses: LossCollector, session: Session, kept: Ke
     if (origin !== kept.originHeadersFor) originHeaders += Object.keys(headers).length;
   }
   losses.add('per-origin headers', originHeaders, kept.originHeadersFor === undefined ? undefined : `bound to origins other than ${kept.originHeadersFor}`);
-  losses.add('header rules', session.headers.rules.length);
+  const rederived = new Set((kept.rules ?? []).map((r) => JSON.stringify(r)));
+  losses.add('header rules', session.headers.rules.filter((r) => !rederived.has(JSON.stringify(r))).length);
   losses.add('login block', session.login ? 1 : 0, 'login URL, steps, probe and logged-out signals');
   const tokens = session.tokens ? session.tokens.jwts.length + (session.tokens.oauth ? 1 : 0) : 0;
   losses.add('tokens block', tokens, 'JWT expiries and OAuth refresh details');

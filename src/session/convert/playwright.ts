@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IndexedDBDatabaseSchema, type Cookie, type IndexedDBDatabase, type OriginState, type Session } from '../schema/index.js';
+import { deriveStorageRules } from '../derive-rules.js';
 import { newSession } from '../new-session.js';
 import { addCookieFieldLosses, addStateLosses, finishImport, parseInput, parseJsonInput, splitDomain, type ImportOptions } from './common.js';
 import { LossCollector, type Conversion } from './report.js';
@@ -55,7 +56,11 @@ const KNOWN_STATE_KEYS = new Set(['cookies', 'origins']);
 const KNOWN_COOKIE_KEYS = new Set(['name', 'value', 'domain', 'path', 'expires', 'httpOnly', 'secure', 'sameSite', 'partitionKey']);
 const KNOWN_ORIGIN_KEYS = new Set(['origin', 'localStorage', 'indexedDB']);
 
-/** Reads a Playwright storageState file into a new session named `options.name`. */
+/**
+ * Reads a Playwright storageState file into a new session named `options.name`. A JWT kept in an
+ * origin's storage becomes an `Authorization: Bearer` rule for that origin (listed in
+ * `report.derived`), as `record` makes of the header a page sends.
+ */
 export function fromPlaywright(text: string, options: ImportOptions): Conversion<Session> {
   const state = parseInput(StorageStateInput, parseJsonInput(text, options.file, 'a Playwright storageState'), options.file, 'Playwright storageState');
   const losses = new LossCollector();
@@ -83,8 +88,11 @@ export function fromPlaywright(text: string, options: ImportOptions): Conversion
     sessionStorage: {},
     ...(o.indexedDB ? { indexedDB: o.indexedDB } : {}),
   }));
-  const session = { ...newSession(options.name, options.now), cookies, origins };
-  return { result: finishImport(session, options.file), report: losses.report() };
+  const base = { ...newSession(options.name, options.now), cookies, origins };
+  // An SPA's storageState holds its token but not the header the page sent it in: derive that.
+  const derived = deriveStorageRules(base);
+  const session = { ...base, headers: { ...base.headers, rules: derived.map((d) => d.rule) } };
+  return { result: finishImport(session, options.file), report: { ...losses.report(), derived: derived.map((d) => d.detail) } };
 }
 
 /** Writes a session as a Playwright storageState; what it has no field for is reported. */
@@ -92,7 +100,10 @@ export function toPlaywright(session: Session): Conversion<StorageState> {
   const losses = new LossCollector();
   losses.add('SameSite', session.cookies.filter((c) => c.sameSite === undefined).length, 'cookies without SameSite written as "Lax" (what browsers assume)');
   addCookieFieldLosses(losses, session.cookies, ['setAt']);
-  addStateLosses(losses, session, { localStorage: true, indexedDB: true });
+  // Rules an import of the written state derives again are not lost: derive from what it keeps.
+  const written = { ...session, origins: session.origins.map((o) => ({ ...o, sessionStorage: {} })), headers: { default: {}, origins: {}, rules: [] } };
+  const rules = deriveStorageRules(written).map((d) => d.rule);
+  addStateLosses(losses, session, { localStorage: true, indexedDB: true, rules });
   const cookies = session.cookies.map(
     (c): StorageStateCookie => ({
       name: c.name,

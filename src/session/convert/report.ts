@@ -8,6 +8,8 @@ export interface LostItem {
 /** What a conversion lost (the target cannot hold it) or could not know (the source lacks it). */
 export interface ConversionReport {
   lost: LostItem[];
+  /** What an import worked out that the input does not state: header rules read from stored tokens. */
+  derived?: string[];
 }
 
 export interface Conversion<T> {
