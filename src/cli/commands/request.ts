@@ -9,6 +9,7 @@ import { redactHeader } from '../../core/redact.js';
 import type { ClientOptions, ReplayEvent } from '../../replay/options.js';
 import type { SessionStore } from '../../store/types.js';
 import { storeFor } from '../context.js';
+import { parseSeconds } from './status.js';
 
 /** What `sessionjar request` was asked to do, parsed and checked. */
 export interface RequestCliOptions {
@@ -28,6 +29,8 @@ export interface RequestCliOptions {
   verbose: boolean;
   /** Show secret header values in `-v` and `-i` output. */
   reveal: boolean;
+  /** Log in again this long before the expiry (the refresher's default when absent). */
+  marginSeconds?: number;
   client: ClientOptions;
 }
 
@@ -54,6 +57,7 @@ interface RawOptions {
   maxRedirects?: string;
   readOnly?: boolean;
   refresh: boolean;
+  margin?: number;
   verbose?: boolean;
   reveal?: boolean;
 }
@@ -84,6 +88,7 @@ export function makeRequestCommand(): Command {
     .option('--max-redirects <n>', 'redirects to follow (default 10; 0 returns the redirect itself)')
     .option('--read-only', 'do not write cookie updates back to the session file')
     .option('--no-refresh', 'do not log in again when the session turns out expired')
+    .option('--margin <seconds>', 'log in again this long before the expiry (default 60; at most half of what a login grants)', parseSeconds)
     .option('-v, --verbose', 'print request and response headers of every hop to stderr, secrets redacted')
     .option('--reveal', 'show cookie and token values in -v and -i output')
     .addHelpText(
@@ -145,6 +150,7 @@ export async function parseRequestOptions(session: string, url: string, raw: Raw
     fail: raw.fail === true,
     verbose: raw.verbose === true,
     reveal: raw.reveal === true,
+    ...(raw.margin === undefined ? {} : { marginSeconds: raw.margin }),
     client: {
       http2: raw.http2 === true,
       trustEnv: raw.trustEnv,
@@ -177,6 +183,8 @@ export async function sendRequest(options: RequestCliOptions, store: SessionStor
           store,
           name: options.session,
           client: options.client,
+          reveal: options.reveal,
+          ...(options.marginSeconds === undefined ? {} : { marginSeconds: options.marginSeconds }),
           ...(options.verbose ? { onStatus: (line: string) => io.stderr.write(`* refresh: ${line}\n`) } : {}),
         });
   const session = await openSession(options.session, { ...options.client, store, ...(onEvent ? { onEvent } : {}), ...(refresher ? { refresher } : {}) });
