@@ -102,3 +102,36 @@ export function registerSecrets(values: Iterable<string>): void {
 export function scrubRegistered(text: string): string {
   return registry.size === 0 ? text : scrubSecrets(text, registry);
 }
+
+/** Query and form parameters that carry credentials: OAuth codes and tokens, SAML answers, passwords. */
+const SECRET_PARAM = /^(code|sid|ticket|assertion|samlresponse|samlart|password|passwd|pwd|client_secret|.*(token|secret|api[-_]?key|session|auth).*)$/i;
+/** JSON fields that carry credentials (not `code`: in JSON that is mostly an error code). */
+const SECRET_FIELD = /(token|secret|password|passwd|api[-_]?key|session|^sid$|^code_verifier$)/i;
+// A value never starts with "[": what an earlier pattern already redacted is left as it is.
+const COOKIE_LINE = /\b(set-cookie|cookie)(\s*:\s*)([^\r\n"]*)/gi;
+// Only a value with a digit: "Bearer tokens expire" is prose, "Bearer gho_4f2a9c…" is not.
+const AUTH_SCHEME = /\b(Bearer|bearer|Basic|Token|token)(\s+)(?=[A-Za-z0-9._~+/=-]*\d)([A-Za-z0-9._~+/=-]{8,})/g;
+const JSON_FIELD = /("([\w.-]+)"\s*:\s*")((?:[^"\\]|\\.)*)"/g;
+const PARAM = /(^|[?&#;\s,("'])([A-Za-z_][\w.-]*)=([^\s&#"'<>;,)[\]][^\s&#"'<>;,)]*)/g;
+const JWT = /\beyJ[\w-]*\.[\w-]+\.[\w-]*/g;
+
+/**
+ * Hides credentials in text sessionjar did not write (a server's error answer, a URL it redirected
+ * to), recognised by their shape: `Set-Cookie:` and `Cookie:` header lines, `Bearer …`/`token …`,
+ * JSON fields and URL/form parameters named like tokens (`access_token`, `code`, `session`…), and
+ * anything shaped like a JWT. For values this process does not know; {@link scrubRegistered}
+ * covers those it does.
+ */
+export function scrubCredentials(text: string): string {
+  return text
+    .replace(COOKIE_LINE, (_all, name: string, sep: string, value: string) => `${name}${sep}${value.startsWith('[') ? value : redactHeader(name, value.trim())}`)
+    .replace(AUTH_SCHEME, (_all, scheme: string, space: string, value: string) => `${scheme}${space}${redact(value)}`)
+    .replace(JSON_FIELD, (all, head: string, name: string, value: string) => (SECRET_FIELD.test(name) && value !== '' && !value.startsWith('[') ? `${head}${redact(value)}"` : all))
+    .replace(PARAM, (all, lead: string, name: string, value: string) => (SECRET_PARAM.test(name) ? `${lead}${name}=${redact(value)}` : all))
+    .replace(JWT, (jwt) => redact(jwt));
+}
+
+/** Free text from outside as it may be printed: registered secrets and credential shapes hidden, unless `reveal`. */
+export function scrubText(text: string, reveal = false): string {
+  return reveal ? text : scrubCredentials(scrubRegistered(text));
+}

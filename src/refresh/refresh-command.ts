@@ -1,3 +1,4 @@
+import { scrubText } from '../core/redact.js';
 import { sessionExpiry, type ExpiryState } from '../session/expiry.js';
 import { runProbe } from './probe.js';
 import { STRATEGIES, refreshSession, type RefreshOptions, type StrategyId, type StrategyOutcome } from './refresher.js';
@@ -35,7 +36,7 @@ export async function refreshIfNeeded(options: RefreshOptions & { ifNeeded: bool
       const probe = await runProbe(seen, options.client);
       if (!probe) why = `${name}: expiry unknown and the session has no probe; not refreshed (run without --if-needed to force)`;
       else if (probe.ok) why = `${name}: probe ${probe.method} ${probe.url} passed (${probe.reason}); not refreshed`;
-      else options.onStatus?.(`probe ${probe.method} ${probe.url} ${probe.reason}`);
+      else options.onStatus?.(scrubText(`probe ${probe.method} ${probe.url} ${probe.reason}`, options.reveal));
     }
     if (why) return { name, refreshed: false, ...stamp(expiry.state, expiry.expiresAt), outcomes: [], message: `${why}; nothing to do` };
   }

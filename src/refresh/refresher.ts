@@ -1,7 +1,8 @@
 import { SessionjarError, isSessionjarError } from '../core/errors.js';
+import { scrubText } from '../core/redact.js';
 import type { ClientOptions, RefreshReason, Refresher } from '../replay/options.js';
 import { credentialFingerprint } from '../session/credentials.js';
-import { sessionExpiry } from '../session/expiry.js';
+import { expiringFrom, sessionExpiry } from '../session/expiry.js';
 import { cookieKey, mergeCookies } from '../session/merge.js';
 import type { Session } from '../session/schema/index.js';
 import type { SessionStore } from '../store/types.js';
@@ -25,7 +26,7 @@ export interface RefreshOptions {
   env?: NodeJS.ProcessEnv;
   /** Allow a login by hand in a browser window. Default: stdin and stdout are terminals and there is a display. */
   interactive?: boolean;
-  /** A session this close to its expiry counts as stale. Default 60 s. */
+  /** A session this close to its expiry counts as stale. Default 60 s; at most half a credential's known lifetime. */
   marginSeconds?: number;
   /** Proxy, CA, timeouts for the HTTP strategies and the probe. */
   client?: ClientOptions;
@@ -34,6 +35,11 @@ export interface RefreshOptions {
   timeoutMs?: number;
   /** Progress for -v: which strategy runs, what it did. */
   onStatus?: (line: string) => void;
+  /**
+   * Leave secrets in progress lines and outcome reasons. Default false: text from servers (an error
+   * answer, a redirect URL) has tokens, cookies and codes scrubbed.
+   */
+  reveal?: boolean;
 }
 
 export interface StrategyOutcome {
@@ -119,7 +125,8 @@ function failure(name: string, location: string, session: Session, outcomes: Str
 export async function refreshSession(options: RefreshOptions & { seen?: Session }): Promise<RefreshResult> {
   const { store, name } = options;
   const env = options.env ?? process.env;
-  const log = options.onStatus ?? (() => undefined);
+  const scrub = (text: string) => scrubText(text, options.reveal);
+  const log = (line: string) => options.onStatus?.(scrub(line));
   const context: StrategyContext = {
     env,
     client: { ...options.client, env: options.client?.env ?? env },
@@ -153,8 +160,9 @@ export async function refreshSession(options: RefreshOptions & { seen?: Session 
         log(`refreshed by ${strategy.title}`);
         return { session, strategy: strategy.id, refreshedElsewhere: false, outcomes, ...(probe ? { probe } : {}) };
       } catch (error) {
-        outcomes.push({ strategy: strategy.id, outcome: 'failed', reason: describe(error) });
-        log(`${strategy.title} failed: ${describe(error)}`);
+        const reason = scrub(describe(error));
+        outcomes.push({ strategy: strategy.id, outcome: 'failed', reason });
+        log(`${strategy.title} failed: ${reason}`);
       }
     }
     throw failure(name, store.locate(name), current, outcomes);
@@ -168,8 +176,9 @@ export interface RefresherOptions extends RefreshOptions {
 
 /**
  * The refresher the replay client is handed. Stale means expired or expiring by the file's own
- * clock, except right after this refresher produced the session (a login that grants less than the
- * margin must not re-run on every request). Concurrent calls share one refresh (single flight); a
+ * clock (a credential gets at most half its known lifetime as margin: `effectiveMargin`), except
+ * right after this refresher produced the session (a login that grants less than the margin must not
+ * re-run on every request). Concurrent calls share one refresh (single flight); a
  * call carrying an older session than the file's just returns the file.
  *
  * @example
@@ -184,7 +193,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
   let produced: string | undefined;
   let latest: Session | undefined;
   // isStale runs before every request: the expiry of a session object is computed once.
-  let known = new WeakMap<Session, { expiresAt?: number; ours: boolean }>();
+  let known = new WeakMap<Session, { expiringAt?: number; ours: boolean }>();
   const settle = (session: Session): void => {
     produced = credentialFingerprint(session);
     known = new WeakMap();
@@ -193,10 +202,10 @@ export function createRefresher(options: RefresherOptions): Refresher {
     isStale(session: Session): boolean {
       let info = known.get(session);
       if (!info) {
-        info = { expiresAt: sessionExpiry(session, { marginSeconds: 0 }).expiresAt, ours: credentialFingerprint(session) === produced };
+        info = { expiringAt: expiringFrom(session, { marginSeconds: margin }), ours: credentialFingerprint(session) === produced };
         known.set(session, info);
       }
-      return !info.ours && info.expiresAt !== undefined && Date.now() / 1000 >= info.expiresAt - margin;
+      return !info.ours && info.expiringAt !== undefined && Date.now() / 1000 >= info.expiringAt;
     },
     refresh(reason: RefreshReason): Promise<Session> {
       return flight.run(async () => {
@@ -209,7 +218,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
           // no other request retries the refresh until the next logged-out answer.
           if (reason.kind === 'stale' && seen && sessionExpiry(seen, { marginSeconds: 0 }).state !== 'expired') {
             settle(seen);
-            options.onStatus?.(`refresh ahead of the expiry failed; going on with the current session (${describe(error).split('\n')[0]})`);
+            options.onStatus?.(scrubText(`refresh ahead of the expiry failed; going on with the current session (${describe(error).split('\n')[0]})`, options.reveal));
             return seen;
           }
           throw error;

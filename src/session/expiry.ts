@@ -1,5 +1,5 @@
 import { authCookies, tokenRefs } from './credentials.js';
-import { jwtExpiry, looksLikeJwt } from './jwt.js';
+import { jwtExpiry, jwtIssuedAt, looksLikeJwt } from './jwt.js';
 import type { Session, StateRef } from './schema/index.js';
 import { readStateRef } from './state-ref.js';
 
@@ -14,7 +14,10 @@ export interface Expiry {
 }
 
 export interface ExpiryOptions {
-  /** Report `expiring` this many seconds before the expiry. Default 60. */
+  /**
+   * Report `expiring` this many seconds before the expiry. Default 60. A credential whose lifetime
+   * is known gets at most half of it (see {@link effectiveMargin}).
+   */
   marginSeconds?: number;
   /** Milliseconds, as Date.now(). */
   now?: number;
@@ -22,13 +25,17 @@ export interface ExpiryOptions {
 
 interface Deadline {
   at: number;
+  /** Unix seconds when the credential was issued (a JWT's `iat`, a cookie's `setAt`), when known. */
+  issuedAt?: number;
   source: string;
 }
 
 function cookieDeadlines(session: Session): Deadline[] {
   // A session cookie lives as long as the browser would: it never expires by time.
   return authCookies(session).flatMap((c) =>
-    c.expires === null || c.expires <= 0 ? [] : [{ at: c.expires, source: `cookie "${c.name}" (${c.domain})` }],
+    c.expires === null || c.expires <= 0
+      ? []
+      : [{ at: c.expires, source: `cookie "${c.name}" (${c.domain})`, ...(c.setAt === undefined ? {} : { issuedAt: c.setAt / 1000 }) }],
   );
 }
 
@@ -39,7 +46,9 @@ function describeRef(ref: StateRef): string {
 
 function jwtDeadline(value: string | undefined, where: string): Deadline[] {
   const at = value === undefined ? undefined : jwtExpiry(value);
-  return at === undefined ? [] : [{ at, source: `JWT in ${where}` }];
+  if (value === undefined || at === undefined) return [];
+  const issuedAt = jwtIssuedAt(value);
+  return [{ at, source: `JWT in ${where}`, ...(issuedAt === undefined ? {} : { issuedAt }) }];
 }
 
 /** JWT strings anywhere in a stored value: itself, or string fields of the JSON it holds. */
@@ -86,17 +95,50 @@ function tokenDeadlines(session: Session): Deadline[] {
 }
 
 /**
+ * The margin one credential gets: `marginSeconds`, but never more than half its lifetime (expiry
+ * minus issue time) when that is known. A login that grants less than the margin would otherwise
+ * count as expiring the moment it was made, and every request would log in again. With half, a
+ * credential is refreshed no earlier than halfway through its life, so at most about two logins per
+ * lifetime, and half the lifetime is still left for the new login to finish before the old one stops
+ * working. Credentials that live at least twice the margin (nearly all) keep the margin as given.
+ */
+export function effectiveMargin(marginSeconds: number, lifetimeSeconds?: number): number {
+  return lifetimeSeconds === undefined || lifetimeSeconds <= 0 ? marginSeconds : Math.min(marginSeconds, lifetimeSeconds / 2);
+}
+
+function deadlines(session: Session): Deadline[] {
+  return [...cookieDeadlines(session), ...headerDeadlines(session), ...tokenDeadlines(session)];
+}
+
+/** When the first of the deadlines counts as expiring: each one's expiry less its own margin. */
+function earliestExpiring(all: Deadline[], margin: number): number {
+  return Math.min(...all.map((d) => d.at - effectiveMargin(margin, d.issuedAt === undefined ? undefined : d.at - d.issuedAt)));
+}
+
+/**
+ * When the session starts to count as `expiring` (Unix seconds): the earliest of its credentials'
+ * expiries less their margins. undefined when nothing in the file tells. For a caller that checks
+ * often (the refresher, before every request) and compares it with the clock itself.
+ */
+export function expiringFrom(session: Session, options: Pick<ExpiryOptions, 'marginSeconds'> = {}): number | undefined {
+  const margin = options.marginSeconds ?? 60;
+  const all = deadlines(session);
+  return all.length === 0 ? undefined : earliestExpiring(all, margin);
+}
+
+/**
  * When the session stops working, from what the file holds: the earliest expiry among its auth
  * cookies and its JWTs' `exp`. `unknown` when nothing tells (session cookies, opaque tokens, an
- * `exp` in milliseconds): only a live probe or a logged-out answer can decide then.
+ * `exp` in milliseconds): only a live probe or a logged-out answer can decide then. `expiring`
+ * within the margin, which a short-lived credential gets only in part ({@link effectiveMargin}).
  */
 export function sessionExpiry(session: Session, options: ExpiryOptions = {}): Expiry {
   const margin = options.marginSeconds ?? 60;
   const now = (options.now ?? Date.now()) / 1000;
-  const deadlines = [...cookieDeadlines(session), ...headerDeadlines(session), ...tokenDeadlines(session)];
-  if (deadlines.length === 0) return { state: 'unknown' };
-  const first = deadlines.reduce((a, b) => (b.at < a.at ? b : a));
-  const state: ExpiryState = now >= first.at ? 'expired' : now >= first.at - margin ? 'expiring' : 'valid';
+  const all = deadlines(session);
+  if (all.length === 0) return { state: 'unknown' };
+  const first = all.reduce((a, b) => (b.at < a.at ? b : a));
+  const state: ExpiryState = now >= first.at ? 'expired' : now >= earliestExpiring(all, margin) ? 'expiring' : 'valid';
   return { state, expiresAt: first.at, source: first.source };
 }
 

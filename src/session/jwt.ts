@@ -43,3 +43,10 @@ export function jwtExpiry(value: string): number | undefined {
   if (typeof exp !== 'number' || !Number.isFinite(exp) || exp <= 0 || exp > MAX_EXP_SECONDS) return undefined;
   return exp;
 }
+
+/** `iat` (issued at) in Unix seconds, under the same rules as {@link jwtExpiry}. */
+export function jwtIssuedAt(value: string): number | undefined {
+  const iat = decodeJwtPayload(value)?.iat;
+  if (typeof iat !== 'number' || !Number.isFinite(iat) || iat <= 0 || iat > MAX_EXP_SECONDS) return undefined;
+  return iat;
+}

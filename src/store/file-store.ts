@@ -2,6 +2,7 @@ import { constants, type Stats } from 'node:fs';
 import { chmod, lstat, mkdir, open, readFile, readdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { SessionjarError } from '../core/errors.js';
+import { isSessionFileText } from '../session/marker.js';
 import { touch } from '../session/new-session.js';
 import { parseSession, serializeSession, type Session } from '../session/schema/index.js';
 import { isTempFile, writeFileAtomic } from './atomic-write.js';
@@ -37,6 +38,7 @@ const DIR_MODE = 0o700;
 const STRAY_TEMP_AGE_MS = 60_000;
 const DEFAULT_UPDATE_TIMEOUT_MS = 10_000;
 const DEFAULT_SCOPE_TIMEOUT_MS = 120_000;
+const MARKER_READ_BYTES = 1 << 20;
 // Refuses to follow a symlink at open time too, closing the gap after the lstat check.
 const O_NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 
@@ -129,11 +131,16 @@ export class FileStore implements SessionStore {
     });
   }
 
+  /**
+   * Deletes a session file, a broken one too; a file that is no session file (`package.json`) is
+   * refused with SESSION_INVALID and left as it is. A symlink is removed, never what it points to.
+   */
   async delete(ref: string): Promise<boolean> {
     const path = this.pathOf(ref);
     if (!(await this.exists(ref))) return false;
     // Under the update lock, so a concurrent update cannot bring the file back half a moment later.
     return this.#locked(`${path}.lock`, async () => {
+      if (!(await this.#isSessionFile(path))) throw notASessionFile(display(path));
       try {
         await unlink(path);
         return true;
@@ -142,6 +149,31 @@ export class FileStore implements SessionStore {
         throw ioError('delete', path, error);
       }
     });
+  }
+
+  /** true for a session file (valid or not), a symlink, and a file gone meanwhile (the unlink tells). */
+  async #isSessionFile(path: string): Promise<boolean> {
+    let handle;
+    try {
+      if ((await lstat(path)).isSymbolicLink()) return true;
+      handle = await open(path, constants.O_RDONLY | O_NOFOLLOW);
+    } catch (error) {
+      if (code(error) === 'ENOENT') return true;
+      throw ioError('check', path, error);
+    }
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) throw notAFile(display(path));
+      // The markers are at the start of every file we write: a prefix is enough for a huge file.
+      const buffer = Buffer.alloc(Math.min(info.size, MARKER_READ_BYTES));
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      return isSessionFileText(buffer.subarray(0, bytesRead).toString('utf8'));
+    } catch (error) {
+      if (error instanceof SessionjarError) throw error;
+      throw ioError('read', path, error);
+    } finally {
+      await handle.close();
+    }
   }
 
   async exists(ref: string): Promise<boolean> {
@@ -323,6 +355,14 @@ function symlinkRefused(location: string): SessionjarError {
   return new SessionjarError(
     'UNSAFE_PATH',
     `${location} is a symbolic link; sessionjar refuses to read or write session files through links. Replace it with the file itself.`,
+    { details: { file: location } },
+  );
+}
+
+function notASessionFile(location: string): SessionjarError {
+  return new SessionjarError(
+    'SESSION_INVALID',
+    `${location} is not a sessionjar session file (it has no "generator": "sessionjar@…" and is no encrypted session), so it was not deleted. Give the name of a session (\`sessionjar list\` shows them) or the path of a session file.`,
     { details: { file: location } },
   );
 }

@@ -1,8 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { access, chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileStore } from '../../src/store/file-store.js';
+import { fixedKeyProvider } from '../../src/store/keys.js';
 import { sampleSession } from '../store/contract.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -80,7 +81,9 @@ test('rm deletes the session; rm of a missing one exits 3 and says where it look
 
 test('rm --json, and rm of a broken file', async () => {
   await store.save('x', sampleSession('x'));
-  await writeFile(join(root, 'recordings', 'x.json'), 'truncated {');
+  // Cut short mid-file: no longer JSON, still recognisably ours.
+  const text = await readFile(join(root, 'recordings', 'x.json'), 'utf8');
+  await writeFile(join(root, 'recordings', 'x.json'), text.slice(0, 80));
   const ok = await cli(['--dir', 'recordings', 'rm', 'x', '--json']);
   expect(ok.status).toBe(0);
   expect(JSON.parse(ok.stdout)).toEqual({ removed: 'x', location: 'recordings/x.json' });
@@ -96,6 +99,30 @@ test('rm with a path, and with an invalid name', async () => {
   const bad = await cli(['rm', 'a b']);
   expect(bad.status).toBe(2);
   expect(bad.stderr).toContain('[USAGE]: invalid session name "a b"');
+});
+
+// Issue 10: `rm package.json` deleted whatever .json it was given.
+test('rm refuses a file that is no session file, by path or by name, and leaves it', async () => {
+  const pkg = '{\n  "name": "my-app",\n  "version": "1.0.0"\n}\n';
+  await writeFile(join(root, 'package.json'), pkg);
+  const byPath = await cli(['rm', 'package.json']);
+  expect(byPath).toEqual({
+    status: 4,
+    stdout: '',
+    stderr:
+      'sessionjar: error [SESSION_INVALID]: package.json is not a sessionjar session file (it has no "generator": "sessionjar@…" and is no encrypted session), so it was not deleted. Give the name of a session (`sessionjar list` shows them) or the path of a session file.\n',
+  });
+  expect(await readFile(join(root, 'package.json'), 'utf8')).toBe(pkg);
+  // The same file by name, with the store pointed at its folder; and a file that is not JSON at all.
+  expect((await cli(['--dir', '.', 'rm', 'package', '--json'])).status).toBe(4);
+  await writeFile(join(root, 'notes.json'), 'not json, no marker');
+  expect((await cli(['rm', './notes.json'])).status).toBe(4);
+  expect(await readFile(join(root, 'package.json'), 'utf8')).toBe(pkg);
+  expect(await readFile(join(root, 'notes.json'), 'utf8')).toBe('not json, no marker');
+  // An encrypted session file is a session file, removable without its key.
+  const sealing = new FileStore({ dir: join(root, 'recordings'), keys: fixedKeyProvider({ passphrase: 'correct horse' }) });
+  await sealing.save(join(root, 'sealed.json'), sampleSession('sealed'), { encrypt: true });
+  expect(await cli(['rm', 'sealed.json'])).toEqual({ status: 0, stdout: 'removed sealed.json\n', stderr: '' });
 });
 
 test('rm --help shows examples', async () => {

@@ -56,6 +56,23 @@ test('sessionjar request logs in again by itself (silent SSO, no browser); --no-
   expect(site.stats.silentSso).toBe(1);
 });
 
+// Issue 10: a login granting 30 s against the 60 s margin was "expiring" from the start, so every
+// `sessionjar request` opened a browser to log in again.
+test('a 30 s session and the default margin: requests right after the recording open no browser', async () => {
+  await site.close();
+  ({ site, env } = await startDemo(launchLog, { sessionTtlSeconds: 30 }));
+  env.SESSIONJAR_DIR = dir;
+  await recordDemo(site, 'form', store, 'form', env);
+  const launchesBefore = await launches(launchLog);
+  for (let i = 0; i < 2; i++) {
+    const run = await cli(['request', 'form', `${site.form}/api/me`]);
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ user: 'demo', style: 'form' });
+  }
+  expect(await launches(launchLog)).toBe(launchesBefore);
+  expect(site.stats.logins.form).toBe(1);
+});
+
 test('status --probe on a live session, then refresh --if-needed after the server forgot it', async () => {
   await recordDemo(site, 'form', store, 'form', env);
   expect((await cli(['status', 'form', '--probe'])).status).toBe(0);

@@ -36,8 +36,9 @@ test('expiry is read from the login cookie and from the JWT in storage', async (
   expect(spa).toMatchObject({ state: 'valid', source: `JWT in localStorage "auth.access_token" (${site.spa})` });
   // The demo rounds exp up to a whole second, so up to 1 s more than the TTL can be left.
   expect(spa.expiresAt! - now / 1000).toBeLessThanOrEqual(91);
-  // 90 s of life left is inside a 120 s margin.
-  expect(sessionExpiry(await store.load('spa'), { now, marginSeconds: 120 }).state).toBe('expiring');
+  // A token granted for 90 s gets half of that, 45 s, of a 120 s margin: not expiring from the start.
+  expect(sessionExpiry(await store.load('spa'), { now, marginSeconds: 120 }).state).toBe('valid');
+  expect(sessionExpiry(await store.load('spa'), { now: now + 50_000, marginSeconds: 120 }).state).toBe('expiring');
 });
 
 test('library openSession refreshes an expired access token with the refresh token over HTTP: no browser, rotated token saved', async () => {

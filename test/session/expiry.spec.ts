@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { relativeTime, sessionExpiry } from '../../src/session/expiry.js';
+import { effectiveMargin, expiringFrom, relativeTime, sessionExpiry } from '../../src/session/expiry.js';
 import { newSession } from '../../src/session/new-session.js';
 import type { Cookie, Session } from '../../src/session/schema/index.js';
 
@@ -93,4 +93,27 @@ test('relativeTime (status and inspect share it): two units at most, future and 
   expect(relativeTime(now / 1000 + 3600, now)).toBe('in 1h 0m');
   expect(relativeTime(now / 1000 - 120, now)).toBe('2m 0s ago');
   expect(relativeTime(now / 1000 + 86400 + 59, now)).toBe('in 1d 0h');
+});
+
+// Issue 10: a credential shorter-lived than the margin was "expiring" from the moment it was issued.
+test('a credential gets at most half its known lifetime as margin (JWT iat, cookie setAt)', () => {
+  expect(effectiveMargin(60, 30)).toBe(15);
+  expect(effectiveMargin(60, 3600)).toBe(60);
+  expect(effectiveMargin(60, undefined)).toBe(60);
+  expect(effectiveMargin(60, -5)).toBe(60);
+  const token: Session = { ...newSession('s'), headers: { default: {}, origins: { 'https://api.example': { Authorization: `Bearer ${jwt({ iat: nowS, exp: nowS + 30 })}` } }, rules: [] } };
+  expect(sessionExpiry(token, { now: NOW }).state).toBe('valid');
+  expect(sessionExpiry(token, { now: NOW + 14_000 }).state).toBe('valid');
+  expect(sessionExpiry(token, { now: NOW + 15_000 }).state).toBe('expiring');
+  expect(sessionExpiry(token, { now: NOW + 30_000 }).state).toBe('expired');
+  expect(expiringFrom(token)).toBe(nowS + 15);
+  const fresh = withCookies({ ...cookie('sid', nowS + 30), setAt: NOW });
+  expect(sessionExpiry(fresh, { now: NOW + 10_000 }).state).toBe('valid');
+  expect(sessionExpiry(fresh, { now: NOW + 16_000 }).state).toBe('expiring');
+  // No issue time: the margin as given.
+  expect(sessionExpiry(withCookies(cookie('sid', nowS + 30)), { now: NOW }).state).toBe('expiring');
+  // The earliest of the credentials' own expiring times decides, not the earliest expiry's.
+  const both = withCookies({ ...cookie('sid', nowS + 40), setAt: NOW - 3600_000 }, { ...cookie('auth', nowS + 30), setAt: NOW });
+  expect(expiringFrom(both)).toBe(nowS - 20);
+  expect(sessionExpiry(both, { now: NOW })).toEqual({ state: 'expiring', expiresAt: nowS + 30, source: 'cookie "auth" (app.example)' });
 });

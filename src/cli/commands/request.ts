@@ -10,6 +10,7 @@ import type { ClientOptions, ReplayEvent } from '../../replay/options.js';
 import type { SessionStore } from '../../store/types.js';
 import { storeFor } from '../context.js';
 import { applyCsrfToken, planCsrf, type CsrfPlan, type CsrfRaw } from '../csrf.js';
+import { parseSeconds } from './status.js';
 
 /** What `sessionjar request` was asked to do, parsed and checked. */
 export interface RequestCliOptions {
@@ -31,6 +32,8 @@ export interface RequestCliOptions {
   reveal: boolean;
   /** --csrf-from: a token read from a page's HTML just before the request. */
   csrf?: CsrfPlan;
+  /** Log in again this long before the expiry (the refresher's default when absent). */
+  marginSeconds?: number;
   client: ClientOptions;
 }
 
@@ -57,6 +60,7 @@ interface RawOptions extends CsrfRaw {
   maxRedirects?: string;
   readOnly?: boolean;
   refresh: boolean;
+  margin?: number;
   verbose?: boolean;
   reveal?: boolean;
 }
@@ -87,6 +91,7 @@ export function makeRequestCommand(): Command {
     .option('--max-redirects <n>', 'redirects to follow (default 10; 0 returns the redirect itself)')
     .option('--read-only', 'do not write cookie updates back to the session file')
     .option('--no-refresh', 'do not log in again when the session turns out expired')
+    .option('--margin <seconds>', 'log in again this long before the expiry (default 60; at most half of what a login grants)', parseSeconds)
     .option('-v, --verbose', 'print request and response headers of every hop to stderr, secrets redacted')
     .option('--reveal', 'show cookie and token values in -v and -i output')
     .option('--csrf-from <page-url>', 'first GET this page and read a CSRF token from its HTML (an <input> or <meta> named --csrf-field)')
@@ -155,6 +160,7 @@ export async function parseRequestOptions(session: string, url: string, raw: Raw
     verbose: raw.verbose === true,
     reveal: raw.reveal === true,
     ...(csrf.plan ? { csrf: csrf.plan } : {}),
+    ...(raw.margin === undefined ? {} : { marginSeconds: raw.margin }),
     client: {
       http2: raw.http2 === true,
       trustEnv: raw.trustEnv,
@@ -187,6 +193,8 @@ export async function sendRequest(options: RequestCliOptions, store: SessionStor
           store,
           name: options.session,
           client: options.client,
+          reveal: options.reveal,
+          ...(options.marginSeconds === undefined ? {} : { marginSeconds: options.marginSeconds }),
           ...(options.verbose ? { onStatus: (line: string) => io.stderr.write(`* refresh: ${line}\n`) } : {}),
         });
   const session = await openSession(options.session, { ...options.client, store, ...(onEvent ? { onEvent } : {}), ...(refresher ? { refresher } : {}) });
