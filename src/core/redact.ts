@@ -39,9 +39,14 @@ export function showValue(value: string, reveal: boolean, hint: RedactHint = {})
   return reveal ? value : redact(value, hint);
 }
 
-/** A header value as it may be printed: the scheme of an Authorization stays visible. */
+/**
+ * A header value as it may be printed: the scheme of an Authorization stays visible. Other headers
+ * are scrubbed ({@link scrubPrintable}): a server's answer may carry a token in a Location or echo
+ * a cookie in a header of any name.
+ */
 export function redactHeader(name: string, value: string, reveal = false): string {
-  if (reveal || !isSecretHeader(name)) return value;
+  if (reveal) return value;
+  if (!isSecretHeader(name)) return scrubPrintable(value);
   const lower = name.toLowerCase();
   if (lower === 'cookie') {
     return value
@@ -78,6 +83,31 @@ export function scrubSecrets(text: string, secrets: Iterable<string>): string {
     out = out.split(secret).join(redact(secret));
   }
   return out;
+}
+
+/** URL parameters whose values are credentials: OAuth/OIDC codes and tokens, CAS tickets, SAML, magic links. */
+const CREDENTIAL_PARAM = /^(code|ticket|sid|key|jwt|assertion|otp|passwd|pwd|samlresponse|samlart)$|token|secret|api[-_]?key|session|auth|password/i;
+/** `?name=value`, `&name=value`, `#name=value`, `;name=value` in a URL or a header that holds one. */
+const PARAM = /([?&#;])([^=&#;\s"'<>]+)=([^&#;\s"'<>]*)/g;
+/** Three base64url parts, the first a JSON header: a JWT wherever it appears. */
+const JWT = /\beyJ[\w-]+\.[\w-]+\.[\w-]*/g;
+
+/**
+ * Text from a server or a URL as it may be printed: secrets this process knows (see
+ * {@link registerSecrets}), JWTs, and the values of credential parameters in URLs (`?code=`,
+ * `#access_token=`, `ticket=`) redacted.
+ *
+ * @example
+ * ```ts
+ * scrubPrintable('/callback?code=4f1a9c&state=x'); // '/callback?code=[redacted 6 chars]&state=x'
+ * ```
+ */
+export function scrubPrintable(text: string): string {
+  return scrubRegistered(text)
+    .replace(JWT, (jwt) => redact(jwt))
+    .replace(PARAM, (whole, sep: string, name: string, value: string) =>
+      value !== '' && !value.startsWith('[redacted') && CREDENTIAL_PARAM.test(name) ? `${sep}${name}=${redact(value)}` : whole,
+    );
 }
 
 /**
