@@ -39,9 +39,14 @@ export function showValue(value: string, reveal: boolean, hint: RedactHint = {})
   return reveal ? value : redact(value, hint);
 }
 
-/** A header value as it may be printed: the scheme of an Authorization stays visible. */
+/**
+ * A header value as it may be printed: the scheme of an Authorization stays visible. Other headers
+ * are scrubbed ({@link scrubText}): a server's answer may carry a token in a Location or echo
+ * a cookie in a header of any name.
+ */
 export function redactHeader(name: string, value: string, reveal = false): string {
-  if (reveal || !isSecretHeader(name)) return value;
+  if (reveal) return value;
+  if (!isSecretHeader(name)) return scrubText(value);
   const lower = name.toLowerCase();
   if (lower === 'cookie') {
     return value
@@ -104,7 +109,7 @@ export function scrubRegistered(text: string): string {
 }
 
 /** Query and form parameters that carry credentials: OAuth codes and tokens, SAML answers, passwords. */
-const SECRET_PARAM = /^(code|sid|ticket|assertion|samlresponse|samlart|password|passwd|pwd|client_secret|.*(token|secret|api[-_]?key|session|auth).*)$/i;
+const SECRET_PARAM = /^(code|sid|ticket|key|jwt|otp|assertion|samlresponse|samlart|password|passwd|pwd|client_secret|.*(token|secret|api[-_]?key|session|auth).*)$/i;
 /** JSON fields that carry credentials (not `code`: in JSON that is mostly an error code). */
 const SECRET_FIELD = /(token|secret|password|passwd|api[-_]?key|session|^sid$|^code_verifier$)/i;
 // A value never starts with "[": what an earlier pattern already redacted is left as it is.
@@ -131,7 +136,15 @@ export function scrubCredentials(text: string): string {
     .replace(JWT, (jwt) => redact(jwt));
 }
 
-/** Free text from outside as it may be printed: registered secrets and credential shapes hidden, unless `reveal`. */
+/**
+ * Free text from outside (a server's answer, a URL it redirected to) as it may be printed: registered
+ * secrets and credential shapes hidden, unless `reveal`.
+ *
+ * @example
+ * ```ts
+ * scrubText('/callback?code=4f1a9c&state=x'); // '/callback?code=[redacted 6 chars]&state=x'
+ * ```
+ */
 export function scrubText(text: string, reveal = false): string {
   return reveal ? text : scrubCredentials(scrubRegistered(text));
 }

@@ -130,12 +130,15 @@ export class SessionClient implements AsyncDisposable {
     if (this.closed) throw new SessionjarError('USAGE', 'This session was closed; open it again with openSession().');
     const url = this.parse(input);
     const method = (options.method ?? 'GET').toUpperCase();
-    if (this.isStale()) await this.refresh('stale', url.href, this.state);
+    // A request whose credentials the caller removed or replaced is not the session's: its answer
+    // says nothing about the login, so it never triggers a re-login (which would rewrite the file).
+    const own = options.headers === undefined || !replacesCredentials(options.headers);
+    if (own && this.isStale()) await this.refresh('stale', url.href, this.state);
 
     let budget = new Budget(method, url, this.resolved.timeouts.total, options.signal);
     const sentWith = this.state;
     let response = await this.follow(url, method, options, budget);
-    const refreshable = this.refreshable(response, method);
+    const refreshable = own && this.refreshable(response, method);
     const text = refreshable && this.checksBody(response, method) ? await this.peek(response, budget) : undefined;
     if (refreshable && this.loggedOut(response, text) !== undefined) {
       await response.body.dump();
@@ -245,15 +248,19 @@ export class SessionClient implements AsyncDisposable {
     let crossed = false;
     let downgraded = false;
     let guard: RedirectGuard | undefined;
+    let from = url;
     const redirects: { url: string; status: number }[] = [];
     for (;;) {
       // URL getters build a new string on every call: read the origin once per hop.
       const origin = url.origin;
       const headers = this.headersFor(url, origin, crossed, downgraded, callerHeaders);
+      // A loop is the same request with the same cookies again; one that set new cookies on the way
+      // (an OIDC login: /profile → IdP → /callback → /profile) is progress, bounded by maxRedirects.
+      guard?.visit(method, url, headers.cookie, from);
       const res = await this.send(url, origin, method, headers, body, budget);
       const status = res.statusCode;
       const setCookie = res.headers['set-cookie'];
-      if (setCookie !== undefined) this.jar.storeSetCookies(setCookie, url);
+      if (setCookie !== undefined) this.storeCookies(setCookie, url, callerHeaders?.cookie === null);
       if (this.writer && this.jar.hasChanges) this.writer.schedule();
       this.emit?.({ type: 'response', status, url: url.href, headers: res.headers as Record<string, string | string[]> });
       const target = options.redirect === 'manual' ? undefined : redirectTarget(status, res.headers.location, url);
@@ -274,8 +281,9 @@ export class SessionClient implements AsyncDisposable {
       }
       redirects.push({ url: url.href, status });
       const next = redirectMethod(status, method);
-      guard ??= new RedirectGuard(this.resolved.maxRedirects, startMethod, start);
-      guard.next(next.method, target, url);
+      guard ??= new RedirectGuard(this.resolved.maxRedirects, method, url, headers.cookie);
+      guard.hop(target, url);
+      from = url;
       if (!next.keepBody) {
         body = null;
         if (callerHeaders) callerHeaders = withoutContentHeaders(callerHeaders);
@@ -284,6 +292,19 @@ export class SessionClient implements AsyncDisposable {
       if (target.origin !== start.origin) crossed = true;
       url = target;
       method = next.method;
+    }
+  }
+
+  /**
+   * Stores a hop's Set-Cookie, reporting refused cookies to `-v`. A request sent without the
+   * session's cookies (`cookie: null`) is an anonymous visit: what it is given stays out of the session.
+   */
+  private storeCookies(setCookie: string | string[], url: URL, anonymous: boolean): void {
+    const emit = this.emit;
+    const refused = emit && ((name: string, reason: string) => emit({ type: 'cookie-refused', url: url.href, name, reason }));
+    if (!anonymous) return this.jar.storeSetCookies(setCookie, url, refused);
+    for (const value of typeof setCookie === 'string' ? [setCookie] : setCookie) {
+      refused?.(value.slice(0, Math.max(0, value.indexOf('='))), "the request was sent without the session's cookies (cookie: null)");
     }
   }
 
@@ -471,6 +492,19 @@ function mapBodyErrors(body: Dispatcher.ResponseData['body'], method: string, ur
   body.destroy = function (this: typeof body, error?: Error) {
     return destroy.call(this, error === undefined ? error : (toSessionjarError(error, method, url, timeouts) as Error));
   };
+}
+
+/**
+ * Whether a request's own headers take the session's credentials out of it: `cookie: null` (no
+ * session cookies), or an Authorization, API key or other credential header removed or replaced.
+ * A Cookie value is not: the session's cookies are still sent after it.
+ */
+function replacesCredentials(headers: Record<string, string | null>): boolean {
+  for (const name of Object.keys(headers)) {
+    const lower = name.toLowerCase();
+    if (lower === 'cookie' ? headers[name] === null : isCredentialHeader(lower)) return true;
+  }
+  return false;
 }
 
 /** How stale the snapshot the refresher judges may get while cookies keep changing. */

@@ -1,6 +1,7 @@
-import { CookieJar, MemoryCookieStore, canonicalDomain, cookieCompare, domainMatch, pathMatch, type Cookie as ToughCookie } from 'tough-cookie';
+import { Cookie as ToughCookie, CookieJar, MemoryCookieStore, canonicalDomain, cookieCompare, domainMatch, pathMatch } from 'tough-cookie';
 import type { Cookie } from '../session/schema/index.js';
 import { cookieKey, type CookieChanges } from '../session/merge.js';
+import { evictions, placeOf, refusal } from './cookie-rules.js';
 import { fromToughCookie, toToughCookie } from './jar-convert.js';
 
 /** Bounds the Cookie-header cache: a crawl over many paths must not grow it without end. */
@@ -26,11 +27,15 @@ export interface CookieAccess {
   header(url: string): string;
 }
 
+/** Told the name of a cookie a response set and the jar refused, and why. */
+export type RefusedCookie = (name: string, reason: string) => void;
+
 /**
  * The session's cookies in a tough-cookie jar (public suffixes and foreign domains rejected, Secure
- * cookies only over https or to loopback), with what changed since the last write-back and a cache
- * of computed Cookie headers: an unchanged jar costs one Map lookup per request instead of a jar
- * walk, which is most of what a cookie-aware client spends beyond raw undici.
+ * cookies only over https or to loopback, the browser rules and limits of cookie-rules.ts), with
+ * what changed since the last write-back and a cache of computed Cookie headers: an unchanged jar
+ * costs one Map lookup per request instead of a jar walk, which is most of what a cookie-aware
+ * client spends beyond raw undici.
  *
  * @example
  * ```ts
@@ -136,13 +141,32 @@ export class SessionCookieJar implements CookieAccess {
       .sort(cookieCompare);
   }
 
-  /** Stores the Set-Cookie header(s) of a response from `url`; invalid or foreign cookies are ignored. */
-  storeSetCookies(values: string | string[] | undefined, url: string | URL): void {
+  /**
+   * Stores the Set-Cookie header(s) of a response from `url`; invalid, foreign, oversized or
+   * unsafe cookies are ignored (`onRefused` hears of those cookie-rules.ts refuses), and the
+   * oldest cookies go when a site or the jar is over its limit.
+   */
+  storeSetCookies(values: string | string[] | undefined, url: string | URL, onRefused?: RefusedCookie): void {
     if (values === undefined) return;
+    const target = typeof url === 'string' ? new URL(url) : url;
+    const secureOrigin = isTrustworthy(target);
+    let grew = false;
     for (const value of typeof values === 'string' ? [values] : values) {
-      const stored = this.jar.setCookieSync(value, url, { ignoreError: true, loose: true });
-      if (stored) this.recordChange(stored);
+      const cookie = ToughCookie.parse(value, { loose: true });
+      if (!cookie) continue;
+      const why = refusal(cookie, target, secureOrigin, () => this.all());
+      if (why !== undefined) {
+        onRefused?.(cookie.key, why);
+        continue;
+      }
+      const { domain, path } = placeOf(cookie, target);
+      const isNew = this.store.idx[domain]?.[path]?.[cookie.key] === undefined;
+      const stored = this.jar.setCookieSync(cookie, target, { ignoreError: true });
+      if (!stored) continue;
+      this.recordChange(stored);
+      if (isNew) grew = true;
     }
+    if (grew) this.evictOverLimit();
   }
 
   /** The value of the cookie named `name` (optionally on `domain`/`path`), for header rules. */
@@ -185,7 +209,7 @@ export class SessionCookieJar implements CookieAccess {
 
   private recordChange(stored: ToughCookie): void {
     const at = Date.now();
-    const key = cookieKey({ name: stored.key, domain: stored.domain ?? '', path: stored.path ?? '/' });
+    const key = keyOf(stored);
     this.setAt.set(key, at);
     const expiry = stored.expiryTime();
     // tough-cookie keeps an already-expired cookie until the next lookup; for us it is a removal.
@@ -194,6 +218,21 @@ export class SessionCookieJar implements CookieAccess {
     this.version++;
     this.headers.clear();
     if (expiry !== undefined && expiry > at && expiry < this.nextExpiry) this.nextExpiry = expiry;
+  }
+
+  /** Drops what is over the per-site and total limits; each drop is written back as a removal. */
+  private evictOverLimit(): void {
+    const at = Date.now();
+    const dropped = evictions(this.all(), (c) => this.setAt.get(keyOf(c)) ?? (c.creation instanceof Date ? c.creation.getTime() : 0), at);
+    if (dropped.length === 0) return;
+    for (const c of dropped) {
+      const key = keyOf(c);
+      this.store.removeCookie(c.domain ?? '', c.path ?? '/', c.key, () => undefined);
+      this.setAt.delete(key);
+      this.changed.set(key, { at });
+    }
+    this.version++;
+    this.headers.clear();
   }
 
   /** Forgets every cached header and finds the next expiry again. */
@@ -207,6 +246,11 @@ export class SessionCookieJar implements CookieAccess {
       if (expiry !== undefined && expiry > now && expiry < next) next = expiry;
     }
     this.nextExpiry = next;
+  }
+
+  /** MemoryCookieStore is synchronous, and its index finds one cookie without a walk. */
+  private get store(): MemoryCookieStore {
+    return this.jar.store as MemoryCookieStore;
   }
 
   private all(): ToughCookie[] {
@@ -229,6 +273,10 @@ export class SessionCookieJar implements CookieAccess {
 
 function newJar(): CookieJar {
   return new CookieJar(new MemoryCookieStore(), { rejectPublicSuffixes: true, allowSecureOnLocal: true, looseMode: true });
+}
+
+function keyOf(c: ToughCookie): string {
+  return cookieKey({ name: c.key, domain: c.domain ?? '', path: c.path ?? '/' });
 }
 
 function isSessionCookie(cookie: ToughCookie | Cookie): cookie is Cookie {

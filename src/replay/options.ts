@@ -39,6 +39,8 @@ export type ReplayEvent =
   | { type: 'response'; status: number; url: string; headers: Record<string, string | string[]> }
   | { type: 'retry'; method: string; url: string; attempt: number; delayMs: number; reason: string }
   | { type: 'refresh'; url: string; reason: RefreshReason['kind'] }
+  /** A Set-Cookie from `url` that was not stored (too large, a prefix or Secure rule, an anonymous request). */
+  | { type: 'cookie-refused'; url: string; name: string; reason: string }
   | { type: 'write-back'; cookies: number };
 
 export interface Timeouts {

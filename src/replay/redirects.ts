@@ -56,13 +56,16 @@ export function withoutContentHeaders<V>(headers: Record<string, V>): Record<str
 }
 
 /**
- * Counts hops and spots loops: the same method and URL twice, or more than `max` redirects, is an
- * error naming the URL.
+ * Counts hops and spots loops. A loop is the same method and URL sent with the same Cookie header
+ * again: a login chain that comes back to the page it started on with new cookies (OIDC: /profile
+ * → IdP → /callback → /profile) is progress, as in curl and browsers, which bound it by the hop
+ * count alone. More than `max` redirects is an error too; both name the URL.
  *
  * @example
  * ```ts
- * const hops = new RedirectGuard(10, 'GET', url);
- * hops.next('GET', target); // throws REDIRECT_ERROR on a loop or the 11th hop
+ * const hops = new RedirectGuard(10, 'GET', url, headers.cookie);
+ * hops.hop(target, url); // throws REDIRECT_ERROR on the 11th hop
+ * hops.visit('GET', target, nextHeaders.cookie, url); // throws REDIRECT_ERROR on a loop
  * ```
  */
 export class RedirectGuard {
@@ -73,19 +76,31 @@ export class RedirectGuard {
     private readonly max: number,
     method: string,
     url: URL,
+    cookie: string | undefined,
   ) {
-    this.seen.add(`${method} ${url.href}`);
+    this.seen.add(visitKey(method, url, cookie));
   }
 
-  next(method: string, url: URL, from: URL): void {
+  /** One more redirect, from `from` to `to`. */
+  hop(to: URL, from: URL): void {
     this.count++;
     if (this.count > this.max) {
-      throw redirectError(from, `that is more than ${this.max} redirects (maxRedirects); raise maxRedirects (CLI: --max-redirects) if this is expected`, url);
+      throw redirectError(from, `that is more than ${this.max} redirects (maxRedirects); raise maxRedirects (CLI: --max-redirects) if this is expected`, to);
     }
-    const key = `${method} ${url.href}`;
-    if (this.seen.has(key)) throw redirectError(from, `it leads back to ${method} ${url.href}: a redirect loop`, url);
+  }
+
+  /** The request a redirect from `from` leads to, with the Cookie header it is about to send. */
+  visit(method: string, url: URL, cookie: string | undefined, from: URL): void {
+    const key = visitKey(method, url, cookie);
+    if (this.seen.has(key)) {
+      throw redirectError(from, `it leads back to ${method} ${url.href} with the same cookies: a redirect loop`, url);
+    }
     this.seen.add(key);
   }
+}
+
+function visitKey(method: string, url: URL, cookie: string | undefined): string {
+  return `${method} ${url.href}\u0000${cookie ?? ''}`;
 }
 
 function redirectError(from: URL, why: string, target?: URL): SessionjarError {

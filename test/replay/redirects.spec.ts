@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { openSessionFrom } from '../../src/replay/client.js';
 import type { Session } from '../../src/session/schema/index.js';
 import { readBody, startHttpServer, startHttpsServer, testCertificate, type TestServer } from '../helpers/servers.js';
+import { IDP_SESSION, startOidcPair } from '../helpers/oidc-servers.js';
 import { cookie, sessionWith } from './fixtures.js';
 
 interface Seen {
@@ -24,6 +25,11 @@ async function recordingServer(start: (h: Parameters<typeof startHttpServer>[0])
       return void res.end();
     }
     if (url.pathname === '/loop') return void res.writeHead(302, { location: '/loop' }).end();
+    // A loop that sets a new cookie on every hop: never the same request twice, only max hops end it.
+    if (url.pathname === '/counting-loop') {
+      const n = Number(/(?:^|; )n=(\d+)/.exec(req.headers.cookie ?? '')?.[1] ?? 0);
+      return void res.writeHead(302, { location: '/counting-loop', 'set-cookie': `n=${n + 1}; Path=/` }).end();
+    }
     const n = /^\/hop\/(\d+)$/.exec(url.pathname);
     if (n) return void res.writeHead(302, { location: `/hop/${Number(n[1]) + 1}` }).end();
     res.end('done');
@@ -163,8 +169,13 @@ test('a redirect loop, too many redirects, and unsafe Locations are REDIRECT_ERR
   const session = await openSessionFrom(sessionWith([]), { maxRedirects: 3 });
   await expect(session.request(`${a.server.origin}/loop`)).rejects.toMatchObject({
     code: 'REDIRECT_ERROR',
-    message: `Redirect from ${a.server.origin}/loop refused: it leads back to GET ${a.server.origin}/loop: a redirect loop.`,
+    message: `Redirect from ${a.server.origin}/loop refused: it leads back to GET ${a.server.origin}/loop with the same cookies: a redirect loop.`,
   });
+  await expect(session.request(`${a.server.origin}/counting-loop`)).rejects.toMatchObject({
+    code: 'REDIRECT_ERROR',
+    message: `Redirect from ${a.server.origin}/counting-loop refused: that is more than 3 redirects (maxRedirects); raise maxRedirects (CLI: --max-redirects) if this is expected.`,
+  });
+  expect(a.seen.filter((r) => r.path === '/counting-loop')).toHaveLength(4);
   await expect(session.request(`${a.server.origin}/hop/0`)).rejects.toMatchObject({
     code: 'REDIRECT_ERROR',
     message: `Redirect from ${a.server.origin}/hop/3 refused: that is more than 3 redirects (maxRedirects); raise maxRedirects (CLI: --max-redirects) if this is expected.`,
@@ -182,6 +193,23 @@ test('a redirect loop, too many redirects, and unsafe Locations are REDIRECT_ERR
   expect(ok.status).toBe(302);
   await ok.body.dump();
   await session.close();
+});
+
+test('issue 10: an OIDC login that comes back to the page it started on (new cookies) is not a loop', async () => {
+  const oidc = await startOidcPair();
+  try {
+    // GET /profile → IdP /authorize → /callback?code (sets app_sid) → GET /profile again, now logged in.
+    const session = await openSessionFrom(sessionWith([cookie('idp_sid', IDP_SESSION, 'localhost')]));
+    const res = await session.request(`${oidc.app.origin}/profile`);
+    expect(res.status).toBe(200);
+    expect(await res.body.text()).toBe('profile of alice (app-code-1)');
+    expect(res.url).toBe(`${oidc.app.origin}/profile`);
+    expect(res.redirects.map((r) => new URL(r.url).pathname)).toEqual(['/profile', '/authorize', '/callback']);
+    expect(session.cookies.header(`${oidc.app.origin}/`)).toBe('app_sid=app-code-1');
+    await session.close();
+  } finally {
+    await oidc.close();
+  }
 });
 
 test('fetch() follows redirects and returns a real Response with url and redirected', async () => {

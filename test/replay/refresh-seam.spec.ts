@@ -52,3 +52,15 @@ test('a stale session is refreshed before the request; autoRefresh: false leaves
   expect((await manual.request(`${server.origin}/api`)).status).toBe(401);
   await manual.close();
 });
+
+test('issue 10: a request without the session credentials (cookie: null, its own Authorization) never asks the refresher, stale or logged out', async () => {
+  const reasons: RefreshReason[] = [];
+  const session = await openSessionFrom(sessionWith([cookie('sid', 'fresh', '127.0.0.1')]), { refresher: refresherTo('fresh', reasons, true) });
+  expect((await session.request(`${server.origin}/api`, { headers: { Cookie: null } })).status).toBe(401);
+  expect((await session.request(`${server.origin}/api`, { headers: { authorization: 'Bearer mine' } })).status).toBe(200);
+  expect(reasons).toEqual([]);
+  // A Cookie value of the caller's own goes before the session's cookies: still the session's request.
+  await expect(session.request(`${server.origin}/api`, { headers: { cookie: 'extra=1' } })).rejects.toMatchObject({ code: 'SESSION_EXPIRED' });
+  expect(reasons.map((r) => r.kind)).toEqual(['stale', 'logged-out']);
+  await session.close();
+});

@@ -5,7 +5,7 @@ import { STATUS_CODES } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { Readable, Writable } from 'node:stream';
 import { SessionjarError, isSessionjarError } from '../../core/errors.js';
-import { redactHeader } from '../../core/redact.js';
+import { redactHeader, registerSecrets, scrubText } from '../../core/redact.js';
 import type { ClientOptions, ReplayEvent } from '../../replay/options.js';
 import type { SessionStore } from '../../store/types.js';
 import { storeFor } from '../context.js';
@@ -214,7 +214,11 @@ export async function sendRequest(options: RequestCliOptions, store: SessionStor
       });
     }
     const out = options.output === undefined ? io.stdout : createWriteStream(options.output);
-    if (options.include) out.write(formatHead(res.status, res.statusText, res.headers, options.reveal));
+    if (options.include) {
+      // The head may echo a cookie some hop set: those are secrets too.
+      if (!options.reveal) registerSecrets([...session.cookies.list().map((c) => c.value), ...setCookieValues(res.headers['set-cookie'])]);
+      out.write(formatHead(res.status, res.statusText, res.headers, options.reveal));
+    }
     try {
       await pipeline(res.body, out, { end: out !== io.stdout });
     } catch (error) {
@@ -318,16 +322,31 @@ export function describeEvent(event: ReplayEvent, reveal: boolean): string {
     Object.entries(headers).flatMap(([name, value]) =>
       (Array.isArray(value) ? value : [value]).map((one) => `${prefix} ${name}: ${redactHeader(name, one, reveal)}`),
     );
+  // A redirect's URL may carry a code or token (OIDC callbacks); the user's own URL is shown the same way.
+  const url = (href: string) => scrubText(href, reveal);
   switch (event.type) {
     case 'request':
-      return `${[`> ${event.method} ${event.url}`, ...headerLines('>', event.headers), '>'].join('\n')}\n`;
+      return `${[`> ${event.method} ${url(event.url)}`, ...headerLines('>', event.headers), '>'].join('\n')}\n`;
     case 'response':
+      // Cookies a server sets are secrets from now on, wherever a later header or hop echoes them.
+      registerSecrets(setCookieValues(event.headers['set-cookie']));
       return `${[`< ${event.status} ${statusText(event.status)}`.trimEnd(), ...headerLines('<', event.headers), '<'].join('\n')}\n`;
     case 'retry':
-      return `* retry ${event.attempt} of ${event.method} ${event.url} in ${event.delayMs} ms (${event.reason})\n`;
+      return `* retry ${event.attempt} of ${event.method} ${url(event.url)} in ${event.delayMs} ms (${event.reason})\n`;
     case 'refresh':
-      return `* session looks ${event.reason === 'stale' ? 'expired' : 'logged out'} at ${event.url}; refreshing\n`;
+      return `* session looks ${event.reason === 'stale' ? 'expired' : 'logged out'} at ${url(event.url)}; refreshing\n`;
+    case 'cookie-refused':
+      return `* ignored cookie "${event.name}" set by ${url(event.url)}: ${event.reason}\n`;
     case 'write-back':
       return `* saved ${event.cookies} cookie update(s) to the session file\n`;
   }
+}
+
+/** The values of Set-Cookie headers (the part before the first `;`, after the first `=`). */
+function setCookieValues(header: string | string[] | undefined): string[] {
+  if (header === undefined) return [];
+  return (Array.isArray(header) ? header : [header]).map((line) => {
+    const pair = line.split(';', 1)[0] ?? '';
+    return pair.slice(pair.indexOf('=') + 1).trim();
+  });
 }
