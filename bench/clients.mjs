@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /**
- * @typedef {{ url: string, http2: boolean, concurrency: number, sessionFile: string, caFile: string, dist: string, readOnly?: boolean }} RunOptions
+ * `headers` are exactly the headers the session sends to `url` (see sessions.mjs): raw undici sends
+ * them as they are; the clients with a cookie jar of their own send them without `cookie`.
+ * @typedef {{ url: string, http2: boolean, concurrency: number, sessionFile: string, headers: Record<string, string>, caFile: string, dist: string, readOnly?: boolean }} RunOptions
  * @typedef {{ one: () => Promise<number>, close: () => Promise<void> }} Client
  */
 
@@ -15,10 +17,12 @@ function sessionDoc(o) {
   return JSON.parse(readFileSync(o.sessionFile, 'utf8'));
 }
 
-/** The Cookie header a browser would send to the bench server: what raw undici sends every time. */
-export function fixedCookieHeader(doc) {
-  return doc.cookies.filter((c) => c.path === '/').map((c) => `${c.name}=${c.value}`).join('; ');
+/** The fixed headers without the Cookie header, for clients that keep cookies in a jar. */
+function withoutCookie(headers) {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'cookie'));
 }
+
+const live = (c) => c.expires === null || c.expires * 1000 > Date.now();
 
 /** undici's Agent as a careful user would set it up; HTTP/2 multiplexes only with pipelining > 1. */
 async function undiciAgent(o) {
@@ -29,21 +33,27 @@ async function undiciAgent(o) {
     : new Agent({ connect: { ca } });
 }
 
-async function toughJar(doc, url) {
-  const { CookieJar } = await import('tough-cookie');
-  const jar = new CookieJar();
-  const origin = new URL(url).origin;
-  for (const c of doc.cookies) {
-    jar.setCookieSync(`${c.name}=${c.value}; Path=${c.path}${c.httpOnly ? '; HttpOnly' : ''}`, origin);
+/** Every live cookie of the session, on its own domain and path, in a tough-cookie jar. */
+async function toughJar(doc) {
+  const { CookieJar, Cookie } = await import('tough-cookie');
+  const jar = new CookieJar(undefined, { allowSecureOnLocal: true, looseMode: true });
+  for (const c of doc.cookies.filter(live)) {
+    const expires = c.expires === null ? 'Infinity' : new Date(c.expires * 1000);
+    await jar.store.putCookie(new Cookie({ key: c.name, value: c.value, domain: c.domain, path: c.path, hostOnly: c.hostOnly, secure: c.secure, httpOnly: c.httpOnly, expires }));
   }
   return jar;
+}
+
+/** sessionjar as the library's openSession gives it: write-back on, automatic refresh on. */
+async function openBench(o) {
+  const { openSession } = await import(pathToFileURL(join(o.dist, 'index.js')).href);
+  return openSession(o.sessionFile, { http2: o.http2, ca: readFileSync(o.caFile), readOnly: o.readOnly === true });
 }
 
 /** @type {Record<string, (o: RunOptions) => Promise<Client>>} */
 export const CLIENTS = {
   async 'sessionjar request()'(o) {
-    const { openSession } = await import(pathToFileURL(join(o.dist, 'index.js')).href);
-    const session = await openSession(o.sessionFile, { http2: o.http2, ca: readFileSync(o.caFile), readOnly: o.readOnly === true });
+    const session = await openBench(o);
     return {
       async one() {
         const res = await session.request(o.url);
@@ -54,8 +64,7 @@ export const CLIENTS = {
     };
   },
   async 'sessionjar fetch()'(o) {
-    const { openSession } = await import(pathToFileURL(join(o.dist, 'index.js')).href);
-    const session = await openSession(o.sessionFile, { http2: o.http2, ca: readFileSync(o.caFile), readOnly: o.readOnly === true });
+    const session = await openBench(o);
     return {
       async one() {
         const res = await session.fetch(o.url);
@@ -65,10 +74,10 @@ export const CLIENTS = {
       close: () => session.close(),
     };
   },
-  async 'raw undici (fixed Cookie)'(o) {
+  async 'raw undici (fixed headers)'(o) {
     const { request } = await import('undici');
     const dispatcher = await undiciAgent(o);
-    const headers = { cookie: fixedCookieHeader(sessionDoc(o)) };
+    const headers = o.headers;
     return {
       async one() {
         const res = await request(o.url, { dispatcher, headers });
@@ -78,14 +87,28 @@ export const CLIENTS = {
       close: () => dispatcher.close(),
     };
   },
+  async 'raw undici fetch() (fixed headers)'(o) {
+    const { fetch } = await import('undici');
+    const dispatcher = await undiciAgent(o);
+    const headers = o.headers;
+    return {
+      async one() {
+        const res = await fetch(o.url, { dispatcher, headers });
+        await res.text();
+        return res.status;
+      },
+      close: () => dispatcher.close(),
+    };
+  },
   async 'undici + tough-cookie (naive)'(o) {
     const { request } = await import('undici');
     const dispatcher = await undiciAgent(o);
-    const jar = await toughJar(sessionDoc(o), o.url);
+    const jar = await toughJar(sessionDoc(o));
+    const fixed = withoutCookie(o.headers);
     return {
       async one() {
         const cookie = await jar.getCookieString(o.url);
-        const res = await request(o.url, { dispatcher, headers: { cookie } });
+        const res = await request(o.url, { dispatcher, headers: { ...fixed, cookie } });
         const setCookie = res.headers['set-cookie'];
         for (const line of setCookie === undefined ? [] : [setCookie].flat()) await jar.setCookie(line, o.url);
         await res.body.text();
@@ -97,7 +120,8 @@ export const CLIENTS = {
   async 'got + tough-cookie'(o) {
     const { default: got } = await import('got');
     const client = got.extend({
-      cookieJar: await toughJar(sessionDoc(o), o.url),
+      cookieJar: await toughJar(sessionDoc(o)),
+      headers: withoutCookie(o.headers),
       http2: o.http2,
       https: { certificateAuthority: readFileSync(o.caFile) },
       retry: { limit: 0 },
@@ -113,18 +137,17 @@ export const CLIENTS = {
   },
   async 'Playwright request context'(o) {
     const { request } = await import('playwright-core');
-    const host = new URL(o.url).hostname;
-    const cookies = sessionDoc(o).cookies.map((c) => ({
+    const cookies = sessionDoc(o).cookies.filter(live).map((c) => ({
       name: c.name,
       value: c.value,
-      domain: host,
+      domain: c.hostOnly ? c.domain : `.${c.domain}`,
       path: c.path,
-      expires: -1,
+      expires: c.expires ?? -1,
       httpOnly: c.httpOnly,
       secure: c.secure,
-      sameSite: 'Lax',
+      sameSite: c.sameSite ?? 'Lax',
     }));
-    const context = await request.newContext({ storageState: { cookies, origins: [] }, ignoreHTTPSErrors: true });
+    const context = await request.newContext({ storageState: { cookies, origins: [] }, extraHTTPHeaders: withoutCookie(o.headers), ignoreHTTPSErrors: true });
     return {
       async one() {
         const res = await context.get(o.url);
@@ -136,6 +159,3 @@ export const CLIENTS = {
     };
   },
 };
-
-/** Clients that speak HTTP/2 (Playwright's request context does not). */
-export const HTTP2_CLIENTS = ['sessionjar request()', 'sessionjar fetch()', 'raw undici (fixed Cookie)', 'undici + tough-cookie (naive)', 'got + tough-cookie'];

@@ -1,24 +1,36 @@
-// `npm run bench`: throughput, memory and cold start of sessionjar against its peers, on loopback.
-// The server runs in its own process pinned to core 0, each measurement in a fresh process pinned
-// to core 1; rounds interleave the clients so drift on a shared machine hits them all alike.
-// Prints a markdown table and writes it into README.md's "Speed" section.
-// Knobs: BENCH_ROUNDS (5), BENCH_SECONDS per measurement (1.5), BENCH_COLD_RUNS (15), BENCH_README=0.
+// `npm run bench`: throughput, CPU, memory and cold start of sessionjar against its peers, on
+// loopback, on the sessions of sessions.mjs (a realistic SPA login first, the old 4-cookie one, a
+// jar-size sweep). The server runs in its own process pinned to core 0, each measurement in a fresh
+// process pinned to core 1; every round runs every client of every scenario, in a rotated order,
+// so drift on a shared machine hits them all alike. Ratios are taken within a round, then the
+// median over rounds; the spread is the lowest and highest round.
+// Prints a README-ready markdown table and writes it into README.md's "Speed" section.
+// Knobs: BENCH_ROUNDS (5), BENCH_SECONDS per measurement (1.5), BENCH_COLD_RUNS (15),
+// BENCH_ONLY=realistic,simple,sweep,rss,cold (all), BENCH_CLIENTS=request,raw (clients whose name
+// contains one of the words; all), BENCH_README=0.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { CLIENTS, HTTP2_CLIENTS, fixedCookieHeader } from './clients.mjs';
+import { pathToFileURL } from 'node:url';
+import { buildSession, shapeLabel } from './sessions.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 1.5) * 1000;
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 15);
-const RSS_RUNS = 3;
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'realistic,simple,sweep,rss,cold').split(','));
+const RSS_RUNS = 5;
+const RSS_REQUESTS = 10_000;
 // Other work on the machine compresses every ratio; the table says how busy it was.
 const loadAtStart = loadavg()[0];
-const RSS_REQUESTS = 10_000;
 const SJ = 'sessionjar request()';
-const RAW = 'raw undici (fixed Cookie)';
+const FETCH = 'sessionjar fetch()';
+const RAW = 'raw undici (fixed headers)';
+const RAW_FETCH = 'raw undici fetch() (fixed headers)';
+const NAIVE = 'undici + tough-cookie (naive)';
+const GOT = 'got + tough-cookie';
+const PW = 'Playwright request context';
 
 const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0 && cpus().length >= 2;
 /** argv for a node process pinned to `core` when the machine allows it. */
@@ -33,20 +45,6 @@ const keyFile = join(work, 'key.pem');
 const caFile = join(work, 'cert.pem');
 execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile,
   '-out', caFile, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
-
-/** A recorded session as the bench server wants it: `sid` plus cookies a real site would also set. */
-function writeSession(dir) {
-  const at = new Date().toISOString();
-  const cookie = (name, value, path, httpOnly) => ({ name, value, domain: '127.0.0.1', hostOnly: true, path, expires: null, httpOnly, secure: false, sameSite: 'Lax' });
-  const doc = {
-    version: 1, generator: 'sessionjar@0.1.0', name: 'bench', createdAt: at, updatedAt: at,
-    cookies: [cookie('sid', 'ok-initial', '/', true), cookie('theme', 'dark', '/', false), cookie('csrftoken', 'c5rf0123456789', '/', false), cookie('admin_ctx', 'x1', '/admin', true)],
-    origins: [], headers: { default: { 'user-agent': 'Mozilla/5.0 (bench)' }, origins: {}, rules: [] },
-  };
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'bench.json'), `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o600 });
-  return join(dir, 'bench.json');
-}
 
 const [serverCmd, serverArgs] = pinned(0, ['bench/server.mjs', keyFile, caFile]);
 const server = spawn(serverCmd, serverArgs, { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -81,61 +79,133 @@ function measure(options) {
 }
 
 const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
+  const s = [...xs].filter(Number.isFinite).sort((a, b) => a - b);
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const rotate = (xs, k) => xs.map((_, i) => xs[(i + k) % xs.length]);
+/** Per-round ratios of `a` over `b` (the rounds interleave, so each pair ran side by side). */
+const ratios = (a, b, field) => (a && b ? a.map((r, i) => r[field] / b[i]?.[field]) : []);
+const spread = (xs) => {
+  const s = xs.filter(Number.isFinite);
+  return s.length === 0 ? 'n/a' : `${Math.min(...s).toFixed(2)}–${Math.max(...s).toFixed(2)}`;
+};
 
-const sessionFile = writeSession(join(work, 'store'));
+const SWEEP = [{ cookies: 5, domains: 1 }, { cookies: 50, domains: 20 }, { cookies: 500, domains: 200 }];
+/** Built once per shape and origin: a measurement gets a copy of the file (write-back changes it). */
+const sessions = new Map();
+function session(shape, origin) {
+  const key = `${shapeLabel(shape)} ${origin}`;
+  if (!sessions.has(key)) sessions.set(key, buildSession(shape, origin));
+  return sessions.get(key);
+}
+let copies = 0;
+function sessionFile(shape, origin) {
+  const dir = join(work, `s${(copies += 1)}`);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'bench.json');
+  writeFileSync(file, `${JSON.stringify(session(shape, origin).doc, null, 2)}\n`, { mode: 0o600 });
+  return file;
+}
+
+const H1 = { proto: 'HTTP/1.1', origin: origins.http, http2: false };
+const H2 = { proto: 'HTTP/2 over TLS', origin: origins.https, http2: true };
+const all1 = [SJ, FETCH, RAW, RAW_FETCH, NAIVE];
 const scenarios = [
-  { name: 'HTTP/1.1, concurrency 1', url: `${origins.http}/api/me`, http2: false, concurrency: 1, clients: Object.keys(CLIENTS) },
-  { name: 'HTTP/1.1, concurrency 32', url: `${origins.http}/api/me`, http2: false, concurrency: 32, clients: Object.keys(CLIENTS) },
-  { name: 'HTTP/2 over TLS, concurrency 1', url: `${origins.https}/api/me`, http2: true, concurrency: 1, clients: HTTP2_CLIENTS },
-  { name: 'HTTP/2 over TLS, concurrency 32', url: `${origins.https}/api/me`, http2: true, concurrency: 32, clients: HTTP2_CLIENTS },
-];
+  ...(ONLY.has('realistic')
+    ? [
+        { group: 'realistic', ...H1, concurrency: 1, clients: all1 },
+        { group: 'realistic', ...H1, concurrency: 32, clients: [...all1, GOT, PW] },
+        { group: 'realistic', ...H2, concurrency: 1, clients: all1 },
+        { group: 'realistic', ...H2, concurrency: 32, clients: [...all1, GOT] },
+      ]
+    : []),
+  ...(ONLY.has('simple')
+    ? [H1, H2].flatMap((p) => [1, 32].map((concurrency) => ({ group: 'simple', ...p, concurrency, clients: [SJ, RAW] })))
+    : []),
+  ...(ONLY.has('sweep') ? SWEEP.map((s) => ({ group: shapeLabel(s), sweep: s, ...H1, concurrency: 32, clients: [SJ, RAW] })) : []),
+]
+  .map((s) => ({ ...s, shape: s.sweep ?? s.group, name: `${s.group}, ${s.proto}, concurrency ${s.concurrency}` }))
+  .map((s) => (process.env.BENCH_CLIENTS ? { ...s, clients: s.clients.filter((c) => c === RAW || process.env.BENCH_CLIENTS.split(',').some((w) => c.includes(w))) } : s));
+
+/** Makes sure sessionjar sends exactly the headers raw undici is given, before measuring anything. */
+async function checkHeaders() {
+  const { openSession } = await import(pathToFileURL(join(dist, 'index.js')).href);
+  for (const s of scenarios) {
+    let sent;
+    const client = await openSession(sessionFile(s.shape, s.origin), {
+      http2: s.http2, ca: readFileSync(caFile), readOnly: true, autoRefresh: false,
+      onEvent: (e) => { if (e.type === 'request') sent ??= e.headers; },
+    });
+    const res = await client.request(`${s.origin}/api/me`);
+    await res.body.text();
+    await client.close();
+    const want = session(s.shape, s.origin).headers;
+    const same = (a) => JSON.stringify(Object.entries(a).sort(([x], [y]) => (x < y ? -1 : 1)));
+    if (res.status !== 200 || same(sent) !== same(want)) {
+      throw new Error(`${s.name}: sessionjar sent ${same(sent)} (status ${res.status}); raw undici is set to send ${same(want)}`);
+    }
+  }
+}
+
 /** results[scenario][client] = per-round measurements */
 const results = Object.fromEntries(scenarios.map((s) => [s.name, Object.fromEntries(s.clients.map((c) => [c, []]))]));
+const rss = {};
+const cold = { cli: [], undici: [] };
 
 try {
+  await checkHeaders();
   const started = performance.now();
   for (let round = 0; round < ROUNDS; round += 1) {
-    for (const s of scenarios) {
+    for (const s of rotate(scenarios, round)) {
       for (const client of rotate(s.clients, round)) {
-        // Each run gets its own copy of the session: sessionjar writes cookie updates back.
-        const file = writeSession(join(work, `r${round}`));
-        const r = await measure({ client, dist, url: s.url, http2: s.http2, concurrency: s.concurrency, sessionFile: file, caFile, warmupMs: 400, durationMs: DURATION_MS });
+        const file = sessionFile(s.shape, s.origin);
+        const r = await measure({
+          client, dist, url: `${s.origin}/api/me`, http2: s.http2, concurrency: s.concurrency, sessionFile: file,
+          headers: session(s.shape, s.origin).headers, caFile, warmupMs: 400, durationMs: DURATION_MS,
+        });
         results[s.name][client].push(r);
       }
     }
     process.stderr.write(`round ${round + 1}/${ROUNDS} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
   }
 
-  const rss = { [SJ]: [], [RAW]: [] };
-  for (let i = 0; i < RSS_RUNS; i += 1) {
-    for (const client of [SJ, RAW]) {
-      const file = writeSession(join(work, `rss${i}`));
-      const r = await measure({ client, dist, url: scenarios[1].url, http2: false, concurrency: 32, sessionFile: file, caFile, warmupMs: 0, count: RSS_REQUESTS });
-      rss[client].push(r.maxRssKiB);
+  if (ONLY.has('rss')) {
+    for (const shape of ['realistic', SWEEP[2]]) {
+      const label = shapeLabel(shape);
+      rss[label] = { [SJ]: [], [RAW]: [] };
+      for (let i = 0; i < RSS_RUNS; i += 1) {
+        for (const client of rotate([SJ, RAW], i)) {
+          const r = await measure({
+            client, dist, url: `${origins.http}/api/me`, http2: false, concurrency: 32, sessionFile: sessionFile(shape, origins.http),
+            headers: session(shape, origins.http).headers, caFile, warmupMs: 0, count: RSS_REQUESTS,
+          });
+          rss[label][client].push(r);
+        }
+      }
     }
   }
 
-  const cookie = fixedCookieHeader(JSON.parse(readFileSync(sessionFile, 'utf8')));
-  const cold = { cli: [], undici: [] };
-  const commands = {
-    cli: [join(dist, 'cli.js'), '--dir', join(work, 'store'), 'request', 'bench', `${origins.http}/api/me`],
-    undici: ['bench/cold-undici.mjs', `${origins.http}/api/me`, cookie],
-  };
-  for (let i = 0; i < COLD_RUNS; i += 1) {
-    for (const which of ['cli', 'undici']) {
-      const t0 = performance.now();
-      const run = spawnSync(process.execPath, commands[which], { encoding: 'utf8' });
-      const ms = performance.now() - t0;
-      if (run.status !== 0 || !run.stdout.includes('"ok":true')) throw new Error(`cold start (${which}) failed: ${run.status} ${run.stderr}`);
-      cold[which].push(ms);
+  if (ONLY.has('cold')) {
+    // The CLI's cold start: one `sessionjar request` of the simple session against a plain script.
+    const store = join(work, 'store');
+    mkdirSync(store, { recursive: true });
+    writeFileSync(join(store, 'bench.json'), readFileSync(sessionFile('simple', origins.http)), { mode: 0o600 });
+    const commands = {
+      cli: [join(dist, 'cli.js'), '--dir', store, 'request', 'bench', `${origins.http}/api/me`],
+      undici: ['bench/cold-undici.mjs', `${origins.http}/api/me`, session('simple', origins.http).headers.cookie],
+    };
+    for (let i = 0; i < COLD_RUNS; i += 1) {
+      for (const which of ['cli', 'undici']) {
+        const t0 = performance.now();
+        const run = spawnSync(process.execPath, commands[which], { encoding: 'utf8' });
+        const ms = performance.now() - t0;
+        if (run.status !== 0 || !run.stdout.includes('"ok":true')) throw new Error(`cold start (${which}) failed: ${run.status} ${run.stderr}`);
+        cold[which].push(ms);
+      }
     }
   }
 
-  const table = report(results, rss, cold);
+  const table = report();
   process.stdout.write(`${table}\n`);
   mkdirSync(join('bench', 'results'), { recursive: true });
   writeFileSync(join('bench', 'results', 'latest.json'), JSON.stringify({ results, rss, cold }, null, 2), { flag: 'w' });
@@ -146,43 +216,87 @@ try {
   rmSync(dist, { recursive: true, force: true });
 }
 
-function report(results, rss, cold) {
+function report() {
   const lines = [];
   const fmt = (x, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
-  const ratios = {};
-  for (const s of scenarios) {
-    lines.push(`**${s.name}**`, '', '| client | req/s (median) | × raw undici | client CPU µs/req | server busy |', '| --- | ---: | ---: | ---: | ---: |');
-    const runs = results[s.name];
-    ratios[s.name] = {};
-    for (const client of s.clients) {
-      // Ratios are taken within each round (the runs were interleaved), then the median.
-      const ratio = median(runs[client].map((r, i) => r.rps / runs[RAW][i].rps));
-      ratios[s.name][client] = ratio;
-      lines.push(`| ${client} | ${fmt(median(runs[client].map((r) => r.rps)), 0)} | ${fmt(ratio)} | ${fmt(median(runs[client].map((r) => r.cpuUsPerRequest)), 0)} | ${fmt(100 * median(runs[client].map((r) => r.serverBusy)), 0)}% |`);
+  const pct = (x) => (Number.isFinite(x) ? `${(100 * x).toFixed(0)}%` : 'n/a');
+  const targets = [];
+  // A target whose clients were left out (BENCH_CLIENTS) is left out too.
+  const target = (name, values, ok) => values.length > 0 && targets.push([name, median(values), spread(values), ok(median(values))]);
+  const find = (group, proto, concurrency) => scenarios.find((s) => s.group === group && s.proto === proto && s.concurrency === concurrency);
+
+  const realistic = scenarios.filter((s) => s.group === 'realistic');
+  if (realistic.length > 0) {
+    lines.push('### Realistic session', '', 'An SPA login: 28 cookies over 25 domains (one expired, one on `/admin`), User-Agent and Accept-Language, a per-origin `Authorization: Bearer` and two more per-origin headers, a header rule echoing the CSRF cookie; the server rotates `sid` on every 10th response. sessionjar as `openSession` gives it: write-back and automatic refresh on. Ratios are per-round medians, spread in brackets (lowest–highest round).', '');
+    for (const s of realistic) {
+      const runs = results[s.name];
+      lines.push(`**${s.proto}, concurrency ${s.concurrency}**`, '', '| client | req/s | × raw undici req/s | CPU µs/req | CPU × raw undici | server busy |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+      for (const client of s.clients) {
+        const rps = ratios(runs[client], runs[RAW], 'rps');
+        const cpu = ratios(runs[client], runs[RAW], 'cpuUsPerRequest');
+        lines.push(`| ${client} | ${fmt(median(runs[client].map((r) => r.rps)), 0)} | ${fmt(median(rps))} (${spread(rps)}) | ${fmt(median(runs[client].map((r) => r.cpuUsPerRequest)), 0)} | ${fmt(median(cpu))} (${spread(cpu)}) | ${pct(median(runs[client].map((r) => r.serverBusy)))} |`);
+      }
+      lines.push('');
+      const where = `${s.proto === 'HTTP/1.1' ? 'HTTP/1.1' : 'HTTP/2'} c${s.concurrency}`;
+      target(`request() ≥ 0.95× raw undici req/s, realistic, ${where}`, ratios(runs[SJ], runs[RAW], 'rps'), (v) => v >= 0.95);
+      target(`request() CPU/req ≤ 1.1× raw undici, realistic, ${where}`, ratios(runs[SJ], runs[RAW], 'cpuUsPerRequest'), (v) => v <= 1.1);
+      target(`fetch() ≥ 0.8× raw undici req/s, realistic, ${where}`, ratios(runs[FETCH], runs[RAW], 'rps'), (v) => v >= 0.8);
+    }
+    const c32 = find('realistic', 'HTTP/1.1', 32);
+    if (c32) {
+      const runs = results[c32.name];
+      target('request() ≥ 5× got, realistic, HTTP/1.1 c32', ratios(runs[SJ], runs[GOT], 'rps'), (v) => v >= 5);
+      target("request() ≥ 10× Playwright's request context, realistic, HTTP/1.1 c32", ratios(runs[SJ], runs[PW], 'rps'), (v) => v >= 10);
+    }
+  }
+
+  const simple = scenarios.filter((s) => s.group === 'simple');
+  if (simple.length > 0) {
+    lines.push('### Simple session', '', '4 cookies on the server\'s host, a User-Agent, nothing per origin.', '', '| scenario | request() req/s | × raw undici req/s | CPU × raw undici |', '| --- | ---: | ---: | ---: |');
+    for (const s of simple) {
+      const runs = results[s.name];
+      const rps = ratios(runs[SJ], runs[RAW], 'rps');
+      const cpu = ratios(runs[SJ], runs[RAW], 'cpuUsPerRequest');
+      lines.push(`| ${s.proto}, concurrency ${s.concurrency} | ${fmt(median(runs[SJ].map((r) => r.rps)), 0)} | ${fmt(median(rps))} (${spread(rps)}) | ${fmt(median(cpu))} (${spread(cpu)}) |`);
     }
     lines.push('');
   }
-  const rssRatio = median(rss[SJ]) / median(rss[RAW]);
-  const coldRatio = median(cold.cli) / median(cold.undici);
-  lines.push('**Memory and cold start**', '', '| measurement | sessionjar | raw undici | ratio |', '| --- | ---: | ---: | ---: |');
-  lines.push(`| peak RSS, ${RSS_REQUESTS.toLocaleString('en')} requests at concurrency 32 (MiB, median of ${RSS_RUNS}) | ${fmt(median(rss[SJ]) / 1024, 1)} | ${fmt(median(rss[RAW]) / 1024, 1)} | ${fmt(rssRatio)} |`);
-  lines.push(`| cold start, one request in a new process (ms, median of ${COLD_RUNS}) | ${fmt(median(cold.cli), 0)} | ${fmt(median(cold.undici), 0)} | ${fmt(coldRatio)} |`, '');
 
-  const h1c1 = ratios[scenarios[0].name];
-  const h1c32 = ratios[scenarios[1].name];
-  const h2c1 = ratios[scenarios[2].name];
-  const h2c32 = ratios[scenarios[3].name];
-  const targets = [
-    ['request() ≥ 0.85× raw undici, HTTP/1.1 c32', h1c32[SJ], 0.85],
-    ['request() ≥ 0.8× raw undici, HTTP/1.1 c1', h1c1[SJ], 0.8],
-    ['request() ≥ 0.85× raw undici, HTTP/2 c32', h2c32[SJ], 0.85],
-    ['request() ≥ 0.8× raw undici, HTTP/2 c1', h2c1[SJ], 0.8],
-    ['request() ≥ 4× got, HTTP/1.1 c32', h1c32[SJ] / h1c32['got + tough-cookie'], 4],
-    ['request() ≥ 8× Playwright, HTTP/1.1 c32', h1c32[SJ] / h1c32['Playwright request context'], 8],
-  ].map(([name, value, min]) => [name, value, value >= min]);
-  targets.push(['peak RSS ≤ 1.2× raw undici', rssRatio, rssRatio <= 1.2], ['cold start ≤ 1.2× plain undici script', coldRatio, coldRatio <= 1.2]);
-  lines.push('**Targets**', '', '| target | measured | met |', '| --- | ---: | :---: |');
-  for (const [name, value, ok] of targets) lines.push(`| ${name} | ${fmt(value)}× | ${ok ? 'yes' : 'no'} |`);
+  const sweep = scenarios.filter((s) => s.sweep);
+  if (sweep.length > 0) {
+    const first = results[sweep[0].name][SJ];
+    lines.push('### Jar size', '', 'The realistic headers; the same 5 cookies go to the server, the rest sit on other domains. HTTP/1.1, concurrency 32.', '',
+      '| jar | request() req/s | × raw undici req/s | CPU µs/req | CPU × raw undici | CPU × 5-cookie jar |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const s of sweep) {
+      const runs = results[s.name];
+      const rps = ratios(runs[SJ], runs[RAW], 'rps');
+      const cpu = ratios(runs[SJ], runs[RAW], 'cpuUsPerRequest');
+      const growth = ratios(runs[SJ], first, 'cpuUsPerRequest');
+      lines.push(`| ${shapeLabel(s.sweep)} | ${fmt(median(runs[SJ].map((r) => r.rps)), 0)} | ${fmt(median(rps))} (${spread(rps)}) | ${fmt(median(runs[SJ].map((r) => r.cpuUsPerRequest)), 0)} | ${fmt(median(cpu))} (${spread(cpu)}) | ${fmt(median(growth))} (${spread(growth)}) |`);
+    }
+    lines.push('');
+    const last = results[sweep[sweep.length - 1].name][SJ];
+    target('CPU/req, 500 cookies over 200 domains ≤ 1.1× 5 cookies on 1', ratios(last, first, 'cpuUsPerRequest'), (v) => v <= 1.1);
+  }
+
+  const memory = Object.keys(rss).length > 0;
+  if (memory || cold.cli.length > 0) {
+    lines.push('### Memory and cold start', '', '| measurement | sessionjar | raw undici | ratio |', '| --- | ---: | ---: | ---: |');
+    for (const [label, runs] of Object.entries(rss)) {
+      const mib = (client) => median(runs[client].map((r) => r.maxRssKiB)) / 1024;
+      const r = ratios(runs[SJ], runs[RAW], 'maxRssKiB');
+      lines.push(`| peak RSS, ${label} session, ${RSS_REQUESTS.toLocaleString('en')} requests at concurrency 32 (MiB, median of ${RSS_RUNS}) | ${fmt(mib(SJ), 1)} | ${fmt(mib(RAW), 1)} | ${fmt(median(r))} (${spread(r)}) |`);
+      target(`peak RSS ≤ 1.15× raw undici, ${label}`, r, (v) => v <= 1.15);
+    }
+    if (cold.cli.length > 0) {
+      const r = cold.cli.map((ms, i) => ms / cold.undici[i]);
+      lines.push(`| cold start, one \`sessionjar request\` in a new process (ms, median of ${COLD_RUNS}) | ${fmt(median(cold.cli), 0)} | ${fmt(median(cold.undici), 0)} | ${fmt(median(r))} (${spread(r)}) |`);
+    }
+    lines.push('');
+  }
+
+  lines.push('### Targets', '', '| target | measured (spread) | met |', '| --- | ---: | :---: |');
+  for (const [name, value, range, ok] of targets) lines.push(`| ${name} | ${fmt(value)}× (${range}) | ${ok ? 'yes' : '**no**'} |`);
   const cpu = cpus();
   lines.push('', `Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; ` +
     `${ROUNDS} interleaved rounds of ${DURATION_MS / 1000} s per client${hasTaskset ? ', server and client pinned to one core each' : ''}; ` +

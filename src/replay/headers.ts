@@ -22,7 +22,9 @@ export function isCredentialHeader(name: string): boolean {
  * Accept-Language), the caller's client-wide headers over them, the session's per-origin headers
  * for that exact origin only, and the header rules (a stored token → `Authorization: Bearer …`, a
  * CSRF cookie → `X-XSRF-TOKEN`) for their listed origins only, evaluated against the current state.
- * Results are cached per origin until the cookies or the session state change.
+ * Results are cached per origin until the session state or a cookie that origin's rules read
+ * changes; a server rotating some other cookie costs no recomputation, and a recomputation that
+ * finds the same values keeps the same object (so callers caching by identity keep their cache).
  *
  * @example
  * ```ts
@@ -31,11 +33,9 @@ export function isCredentialHeader(name: string): boolean {
  * ```
  */
 export class HeaderPolicy {
-  private readonly cache = new Map<string, { jarVersion: number; headers: HeaderMap; scoped: Set<string> }>();
+  private readonly cache = new Map<string, OriginHeaders>();
   private base: HeaderMap = {};
   private session: Session;
-  /** Whether a rule reads a cookie, so a cookie change must recompute the cached headers. */
-  private cookieRules = false;
 
   constructor(
     session: Session,
@@ -50,7 +50,6 @@ export class HeaderPolicy {
   reload(session: Session): void {
     this.session = session;
     this.base = { ...lowerKeys(session.headers.default), ...this.clientHeaders };
-    this.cookieRules = session.headers.rules.some((rule) => 'cookie' in rule.from);
     this.cache.clear();
   }
 
@@ -74,18 +73,36 @@ export class HeaderPolicy {
     return out;
   }
 
-  private entry(origin: string): { headers: HeaderMap; scoped: Set<string> } {
+  private entry(origin: string): OriginHeaders {
     const cached = this.cache.get(origin);
-    if (cached && (!this.cookieRules || cached.jarVersion === this.jar.version)) return cached;
-    const scoped: HeaderMap = lowerKeys(this.session.headers.origins[origin]);
-    for (const rule of this.session.headers.rules) {
-      if (!rule.origins.includes(origin)) continue;
-      const value = this.ruleValue(rule);
-      if (value !== undefined) scoped[rule.header.toLowerCase()] = rule.template.split('{value}').join(value);
+    if (cached === undefined) {
+      const rules = this.session.headers.rules.filter((rule) => rule.origins.includes(origin));
+      const cookies = [...new Set(rules.flatMap((rule) => ('cookie' in rule.from ? [rule.from.cookie] : [])))];
+      const entry = this.build(origin, rules, cookies, rules.map((rule) => this.ruleValue(rule)));
+      this.cache.set(origin, entry);
+      return entry;
     }
-    const entry = { jarVersion: this.jar.version, headers: { ...this.base, ...scoped }, scoped: new Set(Object.keys(scoped)) };
+    if (cached.cookies.length === 0) return cached;
+    this.jar.expireDue();
+    const version = this.jar.version;
+    if (!cached.cookies.some((name) => this.jar.changedSince(name, cached.checked))) return cached;
+    const values = cached.rules.map((rule) => this.ruleValue(rule));
+    if (values.every((value, i) => value === cached.values[i])) {
+      cached.checked = version;
+      return cached;
+    }
+    const entry = this.build(origin, cached.rules, cached.cookies, values);
     this.cache.set(origin, entry);
     return entry;
+  }
+
+  private build(origin: string, rules: HeaderRule[], cookies: string[], values: (string | undefined)[]): OriginHeaders {
+    const scoped: HeaderMap = lowerKeys(this.session.headers.origins[origin]);
+    rules.forEach((rule, i) => {
+      const value = values[i];
+      if (value !== undefined) scoped[rule.header.toLowerCase()] = rule.template.split('{value}').join(value);
+    });
+    return { headers: { ...this.base, ...scoped }, scoped: new Set(Object.keys(scoped)), rules, cookies, values, checked: this.jar.version };
   }
 
   private ruleValue(rule: HeaderRule): string | undefined {
@@ -97,6 +114,19 @@ export class HeaderPolicy {
     }
     return readStateRef(this.session, from);
   }
+}
+
+/** One origin's headers, with what they were computed from. */
+interface OriginHeaders {
+  headers: HeaderMap;
+  /** Names of the per-origin and rule headers (not the defaults). */
+  scoped: Set<string>;
+  /** The rules for this origin, the cookie names they read, and the values they gave. */
+  rules: HeaderRule[];
+  cookies: string[];
+  values: (string | undefined)[];
+  /** The jar version the values were read at. */
+  checked: number;
 }
 
 function safeDecode(value: string): string {

@@ -45,7 +45,8 @@ export type RefusedCookie = (name: string, reason: string) => void;
  * ```
  */
 export class SessionCookieJar implements CookieAccess {
-  private jar = newJar();
+  private store = new MemoryCookieStore();
+  private jar = newJar(this.store);
   private readonly headers = new Map<string, string>();
   /** Earliest expiry (ms) of a cookie in the jar: when it passes, cached headers may be stale. */
   private nextExpiry = Infinity;
@@ -54,6 +55,10 @@ export class SessionCookieJar implements CookieAccess {
   private readonly changed = new Map<string, { cookie?: ToughCookie | Cookie; at: number }>();
   /** Bumped on every change; lets callers cache what they derive from cookies. */
   version = 0;
+  /** The version at which a cookie of that name last changed (see {@link changedSince}). */
+  private readonly nameVersions = new Map<string, number>();
+  /** The version of the last change to every cookie at once (a load, an expiry). */
+  private allChanged = 0;
 
   constructor(cookies: Cookie[] = []) {
     this.load(cookies);
@@ -61,8 +66,10 @@ export class SessionCookieJar implements CookieAccess {
 
   /** Replaces the jar's content (a reload after refresh); pending changes are kept. */
   load(cookies: Cookie[]): void {
-    this.jar = newJar();
+    this.store = new MemoryCookieStore();
+    this.jar = newJar(this.store);
     this.setAt.clear();
+    this.nameVersions.clear();
     const now = Date.now();
     for (const cookie of cookies) {
       if (cookie.expires !== null && cookie.expires * 1000 <= now) continue;
@@ -104,7 +111,7 @@ export class SessionCookieJar implements CookieAccess {
    * redirect downgrade, even to loopback).
    */
   cookieHeader(url: URL, secureCookies = true, cacheKey = url.origin + url.pathname): string {
-    if (Date.now() >= this.nextExpiry) this.invalidate();
+    this.expireDue();
     const key = secureCookies ? cacheKey : `${cacheKey}\u0000insecure`;
     let header = this.headers.get(key);
     if (header === undefined) {
@@ -115,10 +122,22 @@ export class SessionCookieJar implements CookieAccess {
     return header;
   }
 
+  /** Forgets what the passing of a cookie's expiry made stale. */
+  expireDue(): void {
+    if (Date.now() >= this.nextExpiry) this.invalidate();
+  }
+
+  /** Whether a cookie named `name` may have changed after `version` (a read of this.version). */
+  changedSince(name: string, version: number): boolean {
+    return this.allChanged > version || (this.nameVersions.get(name) ?? 0) > version;
+  }
+
   /**
    * The cookies a request to `url` sends, in RFC 6265 order: tough-cookie's own matching rules
-   * (domainMatch, pathMatch, cookieCompare), applied to the jar directly, because its
-   * getCookiesSync costs over 20 µs a call and this runs after every cookie change.
+   * (domainMatch, pathMatch, cookieCompare), applied to the store's index directly, because its
+   * getCookiesSync costs over 20 µs a call and this runs after every cookie change. Only the
+   * host's own domain and its parents are looked at, so the cost does not grow with the cookies
+   * kept for other sites.
    */
   private matching(url: URL, secureCookies: boolean): ToughCookie[] {
     const host = canonicalDomain(url.hostname) ?? '';
@@ -130,15 +149,33 @@ export class SessionCookieJar implements CookieAccess {
     }
     const secure = secureCookies && isTrustworthy(url);
     const now = Date.now();
-    return this.all()
-      .filter(
-        (c) =>
-          (c.hostOnly ? c.domain === host : domainMatch(host, c.domain, false) === true) &&
-          pathMatch(path, c.path ?? '/') &&
-          (!c.secure || secure) &&
-          !((c.expiryTime() ?? Infinity) <= now),
-      )
-      .sort(cookieCompare);
+    const found: ToughCookie[] = [];
+    const idx = this.store.idx;
+    // A cookie is indexed under its domain, which must be the host or a parent of it to match.
+    for (let domain = host; ; ) {
+      const byPath = idx[domain];
+      if (byPath !== undefined) {
+        for (const cookiePath in byPath) {
+          if (!pathMatch(path, cookiePath)) continue;
+          const byName = byPath[cookiePath];
+          for (const name in byName) {
+            const c = byName[name];
+            if (
+              c !== undefined &&
+              (c.hostOnly ? c.domain === host : domainMatch(host, c.domain, false) === true) &&
+              (!c.secure || secure) &&
+              !((c.expiryTime() ?? Infinity) <= now)
+            ) {
+              found.push(c);
+            }
+          }
+        }
+      }
+      const dot = domain.indexOf('.');
+      if (dot < 0) break;
+      domain = domain.slice(dot + 1);
+    }
+    return found.sort(cookieCompare);
   }
 
   /**
@@ -169,17 +206,25 @@ export class SessionCookieJar implements CookieAccess {
     if (grew) this.evictOverLimit();
   }
 
-  /** The value of the cookie named `name` (optionally on `domain`/`path`), for header rules. */
+  /**
+   * The value of the cookie named `name` (optionally on `domain`/`path`), for header rules: the
+   * oldest one when several match. Looks the name up in the index rather than walking every cookie.
+   */
   value(name: string, domain?: string, path?: string): string | undefined {
     const host = domain?.replace(/^\./, '').toLowerCase();
     const now = Date.now();
-    return this.all().find(
-      (c) =>
-        c.key === name &&
-        (host === undefined || c.domain === host) &&
-        (path === undefined || c.path === path) &&
-        !((c.expiryTime() ?? Infinity) <= now),
-    )?.value;
+    const idx = this.store.idx;
+    let best: ToughCookie | undefined;
+    for (const d of host === undefined ? Object.keys(idx) : [host]) {
+      const byPath = idx[d];
+      if (byPath === undefined) continue;
+      for (const p of path === undefined ? Object.keys(byPath) : [path]) {
+        const c = byPath[p]?.[name];
+        if (c === undefined || (c.expiryTime() ?? Infinity) <= now) continue;
+        if (best === undefined || (c.creationIndex ?? 0) < (best.creationIndex ?? 0)) best = c;
+      }
+    }
+    return best?.value;
   }
 
   /** Changes since the last call, for write-back; `requeue` them if the write fails. */
@@ -216,6 +261,7 @@ export class SessionCookieJar implements CookieAccess {
     if (expiry !== undefined && expiry <= at) this.changed.set(key, { at });
     else this.changed.set(key, { cookie: stored, at });
     this.version++;
+    this.nameVersions.set(stored.key, this.version);
     this.headers.clear();
     if (expiry !== undefined && expiry > at && expiry < this.nextExpiry) this.nextExpiry = expiry;
   }
@@ -238,6 +284,7 @@ export class SessionCookieJar implements CookieAccess {
   /** Forgets every cached header and finds the next expiry again. */
   private invalidate(): void {
     this.version++;
+    this.allChanged = this.version;
     this.headers.clear();
     const now = Date.now();
     let next = Infinity;
@@ -271,8 +318,8 @@ export class SessionCookieJar implements CookieAccess {
   }
 }
 
-function newJar(): CookieJar {
-  return new CookieJar(new MemoryCookieStore(), { rejectPublicSuffixes: true, allowSecureOnLocal: true, looseMode: true });
+function newJar(store: MemoryCookieStore): CookieJar {
+  return new CookieJar(store, { rejectPublicSuffixes: true, allowSecureOnLocal: true, looseMode: true });
 }
 
 function keyOf(c: ToughCookie): string {

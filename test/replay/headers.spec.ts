@@ -1,6 +1,8 @@
 import { expect, test } from '@playwright/test';
 import type { IncomingHttpHeaders } from 'node:http';
 import { openSessionFrom } from '../../src/replay/client.js';
+import { HeaderPolicy } from '../../src/replay/headers.js';
+import { SessionCookieJar } from '../../src/replay/jar.js';
 import { startHttpServer, type TestServer } from '../helpers/servers.js';
 import { cookie, sessionWith } from './fixtures.js';
 
@@ -80,4 +82,29 @@ test('cookies access: set, get, header, list', async () => {
   expect(seen[0]?.cookie).toBe('a=1; b=2');
   expect(session.session.cookies).toHaveLength(2);
   await session.close();
+});
+
+test('header rules are read again when a cookie they read changes, and only then', () => {
+  const origin = 'http://127.0.0.1:9';
+  const session = sessionWith([cookie('sid', 'a', '127.0.0.1'), cookie('csrf', 'one', '127.0.0.1', { httpOnly: false })], {
+    headers: {
+      default: { 'User-Agent': 'rec/1' },
+      origins: { [origin]: { Authorization: 'Bearer t' } },
+      rules: [{ header: 'X-CSRF', from: { cookie: 'csrf' }, template: '{value}', origins: [origin] }],
+    },
+  });
+  const jar = new SessionCookieJar(session.cookies);
+  const policy = new HeaderPolicy(session, jar);
+  const first = policy.forOrigin(origin);
+  expect(first).toEqual({ 'user-agent': 'rec/1', authorization: 'Bearer t', 'x-csrf': 'one' });
+  // The server rotating another cookie, or setting this one to the same value, changes nothing:
+  // the same object, so the client's cache of built headers holds.
+  jar.storeSetCookies('sid=b; Path=/', `${origin}/`);
+  expect(policy.forOrigin(origin)).toBe(first);
+  jar.storeSetCookies('csrf=one; Path=/', `${origin}/`);
+  expect(policy.forOrigin(origin)).toBe(first);
+  jar.storeSetCookies('csrf=two; Path=/', `${origin}/`);
+  expect(policy.forOrigin(origin)['x-csrf']).toBe('two');
+  jar.storeSetCookies('csrf=; Max-Age=0; Path=/', `${origin}/`);
+  expect(policy.forOrigin(origin)).toEqual({ 'user-agent': 'rec/1', authorization: 'Bearer t' });
 });

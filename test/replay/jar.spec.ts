@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { CookieJar, MemoryCookieStore } from 'tough-cookie';
 import { SessionCookieJar } from '../../src/replay/jar.js';
+import { cookie } from './fixtures.js';
 
 const SET: [string, string][] = [
   ['a=1; Path=/', 'http://example.com/'],
@@ -13,6 +14,9 @@ const SET: [string, string][] = [
   ['h=8; Path=/; Max-Age=3600', 'http://localhost:3000/'],
   ['i=9; Path=/ü', 'http://example.com/ü/'],
   ['j=10; Secure', 'http://[::1]:9/'],
+  ['k=11; Domain=b.example.org; Path=/', 'http://a.b.example.org/'],
+  ['l=12; Path=/', 'http://a.b.example.org/'],
+  ['m=13; Domain=example.org; Path=/x', 'http://b.example.org/'],
 ];
 
 const URLS = [
@@ -28,6 +32,11 @@ const URLS = [
   'http://localhost:3000/',
   'http://example.com/%C3%BC/x',
   'http://[::1]:9/',
+  'http://x.a.b.example.org/x',
+  'http://a.b.example.org/',
+  'http://b.example.org/x/y',
+  'http://example.org/',
+  'http://ab.example.org/x',
 ];
 
 test('the cached Cookie header matches tough-cookie\'s own getCookieString for every URL', () => {
@@ -60,4 +69,25 @@ test('a change invalidates cached headers; changes are reported once with setAt'
   expect(jar.takeChanges()).toBeUndefined();
   jar.requeue(changes!);
   expect(jar.takeChanges()?.set).toHaveLength(1);
+});
+
+test('Cookie headers and rule values come from the host\'s own domains, not a walk over every cookie', () => {
+  // 300 cookies of other sites: looking at them on every cookie change made a big jar slow.
+  const others = Array.from({ length: 300 }, (_, i) => cookie(`c${i}`, 'v', `site${i}.example`));
+  const jar = new SessionCookieJar([cookie('sid', '0', 'app.example.com'), cookie('pref', 'p', 'example.com', { hostOnly: false }), ...others]);
+  const store = (jar as unknown as { store: MemoryCookieStore }).store;
+  let walks = 0;
+  const getAll = store.getAllCookies.bind(store) as (cb: (error: Error | null, cookies?: unknown[]) => void) => void;
+  store.getAllCookies = ((cb: (error: Error | null, cookies?: unknown[]) => void) => {
+    walks += 1;
+    getAll(cb);
+  }) as typeof store.getAllCookies;
+  const url = new URL('https://app.example.com/');
+  for (let i = 1; i <= 20; i++) {
+    jar.storeSetCookies(`sid=${i}; Path=/`, url);
+    expect(jar.cookieHeader(url)).toBe(`sid=${i}; pref=p`);
+    expect(jar.value('sid', 'app.example.com')).toBe(String(i));
+    expect(jar.value('sid')).toBe(String(i));
+  }
+  expect(walks).toBe(0);
 });
