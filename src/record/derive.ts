@@ -1,4 +1,5 @@
 import { isSecretHeader } from '../core/redact.js';
+import { isPathSegment } from '../session/json-path.js';
 import { decodeJwtPayload, jwtExpiry, looksLikeJwt } from '../session/jwt.js';
 import type { HeaderRule, JwtInfo, Session, StateRef, Tokens } from '../session/schema/index.js';
 import { readStateRef } from '../session/state-ref.js';
@@ -34,7 +35,7 @@ export function canonicalHeaderName(name: string): string {
 export function findJsonPath(value: unknown, needle: string, prefix = ''): string | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
-    if (key.includes('.')) continue; // not addressable by a dot path
+    if (!isPathSegment(key)) continue; // not addressable by a dot path
     const path = prefix ? `${prefix}.${key}` : key;
     if (child === needle) return path;
     const inner = findJsonPath(child, needle, path);
@@ -139,7 +140,7 @@ function stringsIn(value: unknown, visit: (text: string, path: string) => void, 
   if (typeof value === 'string') visit(value, prefix);
   else if (value !== null && typeof value === 'object') {
     for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
-      if (!key.includes('.')) stringsIn(child, visit, prefix ? `${prefix}.${key}` : key);
+      if (isPathSegment(key)) stringsIn(child, visit, prefix ? `${prefix}.${key}` : key);
     }
   }
 }
