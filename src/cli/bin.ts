@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The only place that calls process.exit: everything else throws SessionjarError.
 import { setFlagsFromString } from 'node:v8';
+import '../replay/linear-regexp.js';
 import { isRequestCommand } from './argv.js';
 
 const request = isRequestCommand(process.argv);

@@ -4,7 +4,10 @@ import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { z } from 'zod';
 import { SessionjarError } from '../core/errors.js';
+import { jsonPathProblem } from '../session/json-path.js';
 import { LoggedOutSchema, LoginSchema, ProbeSchema, StepSchema, type LoggedOut, type Login, type Probe, type Step } from '../session/schema/index.js';
+import { urlPatternProblem } from '../session/url-pattern.js';
+import { userRegexProblem } from '../session/user-regex.js';
 
 /** When a login counts as done: the same four conditions as `--until-*` and the login block's `success`. */
 export type Success = NonNullable<Login['success']>;
@@ -26,17 +29,16 @@ export type Recipe =
   | { kind: 'script'; file: string; run: ScriptRecipe };
 
 /** Why a `loggedOut` block given by a recipe or the command line would never work, or undefined. */
-export function loggedOutProblem(value: { statuses?: number[]; bodyRegex?: string }): { field: 'statuses' | 'bodyRegex'; message: string } | undefined {
+export function loggedOutProblem(value: { statuses?: number[]; bodyRegex?: string; urlPattern?: string; jsonPath?: string }): { field: 'statuses' | 'bodyRegex' | 'urlPattern' | 'jsonPath'; message: string } | undefined {
   const bad = value.statuses?.find((s) => !Number.isInteger(s) || s < 100 || s > 599);
   if (bad !== undefined) return { field: 'statuses', message: `${bad} is not an HTTP status (100-599)` };
-  if (value.bodyRegex !== undefined) {
-    try {
-      new RegExp(value.bodyRegex);
-    } catch (error) {
-      // The replay client skips a regex that does not compile: a typo would silently never match.
-      return { field: 'bodyRegex', message: `not a valid regular expression (${(error as Error).message})` };
-    }
-  }
+  // The replay client skips a refused regex: a typo would silently never match.
+  const regex = value.bodyRegex === undefined ? undefined : userRegexProblem(value.bodyRegex);
+  if (regex) return { field: 'bodyRegex', message: regex };
+  const url = value.urlPattern === undefined ? undefined : urlPatternProblem(value.urlPattern);
+  if (url) return { field: 'urlPattern', message: url };
+  const path = value.jsonPath === undefined ? undefined : jsonPathProblem(value.jsonPath);
+  if (path) return { field: 'jsonPath', message: path };
   return undefined;
 }
 

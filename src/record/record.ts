@@ -1,5 +1,6 @@
 import { SessionjarError } from '../core/errors.js';
 import { LoggedOutSchema, type LoggedOut, type Login, type Probe, type Session, type Step } from '../session/schema/index.js';
+import { urlPatternProblem } from '../session/url-pattern.js';
 import { defaultStore } from '../store/default-store.js';
 import type { SessionStore } from '../store/types.js';
 import { hasDisplay } from './launch.js';
@@ -75,6 +76,11 @@ export async function prepareLogin(options: Pick<RecordOptions, 'url' | 'recipe'
     throw new SessionjarError('USAGE', `--url: "${rawUrl}" is not an absolute URL; give one like https://example.com/login.`);
   }
   if (fromRecipe) checkEnv(fromRecipe.steps, env, source);
+  for (const [key, option] of [['url', '--until-url'], ['request', '--until-request']] as const) {
+    const pattern = options.until?.[key];
+    const problem = pattern === undefined ? undefined : urlPatternProblem(pattern);
+    if (problem) throw new SessionjarError('USAGE', `${option}: ${problem}. See "Patterns" in docs/session-format.md.`);
+  }
   const merged = { ...fromRecipe?.success, ...options.until };
   const success = hasCondition(merged) ? merged : undefined;
   const probe = options.probe ?? fromRecipe?.probe;

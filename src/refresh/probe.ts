@@ -2,7 +2,7 @@ import { openSessionFrom } from '../replay/client.js';
 import type { ClientOptions } from '../replay/options.js';
 import { loggedOutReason, type ObservedResponse } from '../session/logged-out.js';
 import type { Login, Probe, Session } from '../session/schema/index.js';
-import { getJsonPath } from '../session/state-ref.js';
+import { getJsonPath } from '../session/json-path.js';
 
 export interface ProbeResult {
   ok: boolean;

@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import './linear-regexp.js';
 import { SessionjarError } from '../core/errors.js';
 import type { Session } from '../session/schema/index.js';
 import { loggedOutReason, needsBody } from '../session/logged-out.js';

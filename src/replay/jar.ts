@@ -295,11 +295,6 @@ export class SessionCookieJar implements CookieAccess {
     this.nextExpiry = next;
   }
 
-  /** MemoryCookieStore is synchronous, and its index finds one cookie without a walk. */
-  private get store(): MemoryCookieStore {
-    return this.jar.store as MemoryCookieStore;
-  }
-
   private all(): ToughCookie[] {
     let cookies: ToughCookie[] = [];
     // MemoryCookieStore is synchronous: the callback runs before this returns.

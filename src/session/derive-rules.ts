@@ -1,3 +1,4 @@
+import { isPathSegment } from './json-path.js';
 import { decodeJwtPayload, looksLikeJwt } from './jwt.js';
 import type { HeaderRule, Session, StateRef } from './schema/index.js';
 import { readStateRef } from './state-ref.js';
@@ -15,7 +16,7 @@ type StorageRef = Extract<StateRef, { storage: string }>;
 export function findJsonPath(value: unknown, needle: string, prefix = ''): string | undefined {
   if (value === null || typeof value !== 'object') return undefined;
   for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
-    if (key.includes('.')) continue; // not addressable by a dot path
+    if (!isPathSegment(key)) continue; // not addressable by a dot path
     const path = prefix ? `${prefix}.${key}` : key;
     if (child === needle) return path;
     const inner = findJsonPath(child, needle, path);
@@ -68,7 +69,7 @@ function stringsIn(value: unknown, visit: (text: string, path: string) => void, 
   if (typeof value === 'string') visit(value, prefix);
   else if (value !== null && typeof value === 'object') {
     for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
-      if (!key.includes('.')) stringsIn(child, visit, prefix ? `${prefix}.${key}` : key);
+      if (isPathSegment(key)) stringsIn(child, visit, prefix ? `${prefix}.${key}` : key);
     }
   }
 }

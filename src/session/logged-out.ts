@@ -1,6 +1,7 @@
 import type { Login } from './schema/index.js';
-import { getJsonPath } from './state-ref.js';
+import { getJsonPath } from './json-path.js';
 import { matchesUrlPattern } from './url-pattern.js';
+import { compileUserRegex } from './user-regex.js';
 
 /** What the client knows of a live response when it asks "does this mean we were logged out?". */
 export interface ObservedResponse {
@@ -70,7 +71,7 @@ export function loggedOutReason(response: ObservedResponse, login?: Login): stri
     return `URL matches "${rules.urlPattern}"`;
   }
   if (response.body === undefined) return undefined;
-  if (rules?.bodyRegex !== undefined && safeRegExp(rules.bodyRegex)?.test(response.body)) {
+  if (rules?.bodyRegex !== undefined && compileUserRegex(rules.bodyRegex)?.test(response.body)) {
     return `body matches /${rules.bodyRegex}/`;
   }
   if (rules?.jsonPath !== undefined) {
@@ -82,14 +83,6 @@ export function loggedOutReason(response: ObservedResponse, login?: Login): stri
 
 export function isLoggedOut(response: ObservedResponse, login?: Login): boolean {
   return loggedOutReason(response, login) !== undefined;
-}
-
-function safeRegExp(source: string): RegExp | undefined {
-  try {
-    return new RegExp(source);
-  } catch {
-    return undefined;
-  }
 }
 
 function parseJson(text: string): unknown {

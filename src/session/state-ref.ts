@@ -1,3 +1,4 @@
+import { getJsonPath, setJsonPath } from './json-path.js';
 import type { Cookie, Session, StateRef } from './schema/index.js';
 
 /**
@@ -5,16 +6,6 @@ import type { Cookie, Session, StateRef } from './schema/index.js';
  * stored there, or a cookie). Header rules, expiry math and the OAuth refresh all address tokens
  * this way, so they agree on where a token lives.
  */
-
-/** `a.b.0.c` into parsed JSON; undefined when any step is missing. */
-export function getJsonPath(value: unknown, path: string): unknown {
-  let current = value;
-  for (const part of path.split('.')) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[part];
-  }
-  return current;
-}
 
 function parseJson(text: string): unknown {
   try {
@@ -33,22 +24,12 @@ function cookieMatches(cookie: Cookie, ref: { cookie: string; domain?: string; p
 /** The string the ref points at now, or undefined when it is absent or not a string/number. */
 export function readStateRef(session: Session, ref: StateRef): string | undefined {
   if ('cookie' in ref) return session.cookies.find((c) => cookieMatches(c, ref))?.value;
-  const raw = session.origins.find((o) => o.origin === ref.origin)?.[ref.storage][ref.key];
+  const store = session.origins.find((o) => o.origin === ref.origin)?.[ref.storage];
+  // Own keys only: a key such as "constructor" must not read Object.prototype's.
+  const raw = store && Object.hasOwn(store, ref.key) ? store[ref.key] : undefined;
   if (raw === undefined || ref.jsonPath === undefined) return raw;
   const value = getJsonPath(parseJson(raw), ref.jsonPath);
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
-}
-
-function setJsonPath(doc: unknown, path: string, value: string): unknown {
-  const root: Record<string, unknown> = doc !== null && typeof doc === 'object' ? structuredClone(doc as Record<string, unknown>) : {};
-  const parts = path.split('.');
-  let node = root;
-  for (const part of parts.slice(0, -1)) {
-    const next = node[part];
-    node = next !== null && typeof next === 'object' ? (next as Record<string, unknown>) : (node[part] = {});
-  }
-  node[parts[parts.length - 1] ?? ''] = value;
-  return root;
 }
 
 /**
@@ -68,7 +49,8 @@ export function writeStateRef(session: Session, ref: StateRef, value: string, no
     origins: origins.map((o) => {
       if (o.origin !== ref.origin) return o;
       const store = o[ref.storage];
-      const next = ref.jsonPath === undefined ? value : JSON.stringify(setJsonPath(parseJson(store[ref.key] ?? ''), ref.jsonPath, value));
+      const stored = Object.hasOwn(store, ref.key) ? store[ref.key] : undefined;
+      const next = ref.jsonPath === undefined ? value : JSON.stringify(setJsonPath(parseJson(stored ?? ''), ref.jsonPath, value));
       return { ...o, [ref.storage]: { ...store, [ref.key]: next } };
     }),
   };

@@ -48,8 +48,9 @@ test('custom predicates: URL pattern, body regex, JSON path', () => {
   expect(isLoggedOut({ status: 200, url: 'https://app.example/api', body: 'not json {' }, l)).toBe(false);
 });
 
-test('a broken regex in the file never breaks a request', () => {
-  const l = login({ loggedOut: { bodyRegex: '(unclosed', urlPattern: '/[/' } });
+test('a broken regex is refused in a file, and one handed over by code never breaks a request', () => {
+  expect(() => login({ loggedOut: { bodyRegex: '(unclosed', urlPattern: '/[/' } })).toThrow(/not a valid regular expression/);
+  const l = { url: 'https://app.example/account/login', env: [], loggedOut: { statuses: [401], redirectTo: [], bodyRegex: '(unclosed', urlPattern: '/[/' } } as Login;
   expect(isLoggedOut({ status: 200, url: 'https://app.example/', body: '(unclosed' }, l)).toBe(false);
 });
 

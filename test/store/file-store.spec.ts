@@ -109,10 +109,15 @@ test.describe('bad files stay byte-for-byte unchanged', () => {
   const good = serializeSession(sampleSession('bad'));
   const typed = JSON.parse(good) as { cookies: { expires: unknown }[] };
   typed.cookies[0]!.expires = 'tomorrow';
+  const crlf = JSON.parse(good) as { cookies: { value: string }[] };
+  crlf.cookies[0]!.value = 'v\r\nX-Injected: 1';
+  const polluting = { ...JSON.parse(good), login: { url: 'https://example.com/login', loggedOut: { jsonPath: '__proto__.polluted' } } };
   const cases = [
     { label: 'malformed', text: '{"version": 1, "name": }', code: 'SESSION_INVALID', says: 'not valid JSON' },
     { label: 'truncated', text: good.slice(0, Math.floor(good.length / 2)), code: 'SESSION_INVALID', says: 'not valid JSON' },
     { label: 'wrongly typed', text: JSON.stringify(typed), code: 'SESSION_INVALID', says: 'cookies[0].expires' },
+    { label: 'CR/LF in a cookie value (issue 10)', text: JSON.stringify(crlf), code: 'SESSION_INVALID', says: 'cookies[0].value' },
+    { label: '__proto__ in a JSON path (issue 10)', text: JSON.stringify(polluting), code: 'SESSION_INVALID', says: 'login.loggedOut.jsonPath' },
     { label: 'future version', text: JSON.stringify({ ...JSON.parse(good), version: 2 }), code: 'SESSION_TOO_NEW', says: 'written by a newer sessionjar (format version 2' },
   ];
   for (const { label, text, code, says } of cases) {

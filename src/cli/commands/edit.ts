@@ -5,7 +5,8 @@ import { isSecretHeader } from '../../core/redact.js';
 import { DEFAULT_LOGGED_OUT_STATUSES } from '../../session/logged-out.js';
 import type { HeaderRule, LoggedOut, Login, Probe, Session, StateRef } from '../../session/schema/index.js';
 import { readStateRef } from '../../session/state-ref.js';
-import { urlPatternToRegExp } from '../../session/url-pattern.js';
+import { urlPatternProblem } from '../../session/url-pattern.js';
+import { userRegexProblem } from '../../session/user-regex.js';
 import type { SessionStore } from '../../store/types.js';
 import { storeFor } from '../context.js';
 import { printJson, printLine, warn } from '../output.js';
@@ -266,21 +267,15 @@ function nonEmpty(value: string, option: string): string {
 }
 
 function regex(value: string, option: string): string {
-  try {
-    new RegExp(nonEmpty(value, option));
-    return value;
-  } catch (error) {
-    throw new SessionjarError('USAGE', `${option}: "${value}" is not a valid regular expression (${(error as Error).message}).`);
-  }
+  const problem = userRegexProblem(nonEmpty(value, option));
+  if (problem) throw new SessionjarError('USAGE', `${option}: "${value}" cannot be used: ${problem}. See "Patterns" in docs/session-format.md.`);
+  return value;
 }
 
 function pattern(value: string, option: string): string {
-  try {
-    urlPatternToRegExp(nonEmpty(value, option));
-    return value;
-  } catch (error) {
-    throw new SessionjarError('USAGE', `${option}: "${value}" is not a valid glob or /regex/ (${(error as Error).message}).`);
-  }
+  const problem = urlPatternProblem(nonEmpty(value, option));
+  if (problem) throw new SessionjarError('USAGE', `${option}: "${value}" cannot be used: ${problem}. See "Patterns" in docs/session-format.md.`);
+  return value;
 }
 
 const TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;

@@ -85,9 +85,11 @@ function loggedOutFrom(raw: RawOptions): RecordOptions['loggedOut'] {
     ...(raw.loggedOutJsonPath ? { jsonPath: raw.loggedOutJsonPath } : {}),
   };
   const problem = loggedOutProblem(out);
-  if (problem) throw new SessionjarError('USAGE', `--logged-out-${problem.field === 'statuses' ? 'status' : 'body-regex'}: ${problem.message}.`);
+  if (problem) throw new SessionjarError('USAGE', `${LOGGED_OUT_OPTIONS[problem.field]}: ${problem.message}.`);
   return Object.keys(out).length > 0 ? out : undefined;
 }
+
+const LOGGED_OUT_OPTIONS = { statuses: '--logged-out-status', bodyRegex: '--logged-out-body-regex', urlPattern: '--logged-out-url', jsonPath: '--logged-out-json-path' } as const;
 
 /** A status line that rewrites itself on a terminal and prints sparingly into a log. */
 function statusWriter(): (line: string) => void {

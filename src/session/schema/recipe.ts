@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UrlPattern } from './strings.js';
 
 /**
  * Declarative login steps. Values may contain `${env:NAME}` references that are resolved from the
@@ -8,10 +9,10 @@ const selector = z.string().min(1).describe('A Playwright selector (CSS, text=, 
 const envValue = z.string().describe('Literal text, or `${env:NAME}` references resolved at login time.');
 
 export const WaitForSchema = z.union([
-  z.strictObject({ url: z.string().min(1).describe('Glob or /regex/ the page URL must match.') }),
+  z.strictObject({ url: UrlPattern.describe('Glob or /regex/ the page URL must match.') }),
   z.strictObject({ selector }),
   z.strictObject({ cookie: z.string().min(1).describe('Name of a cookie that must exist.') }),
-  z.strictObject({ request: z.string().min(1).describe('Glob or /regex/ of a request URL the page must send.') }),
+  z.strictObject({ request: UrlPattern.describe('Glob or /regex/ of a request URL the page must send.') }),
 ]);
 
 export const StepSchema = z.union([

@@ -1,19 +1,32 @@
 import { z } from 'zod';
 import { StepSchema } from './recipe.js';
+import {
+  BodyRegex,
+  CookieDomain,
+  CookieName,
+  CookiePath,
+  CookieValue,
+  HeaderMapSchema,
+  HeaderName,
+  HeaderValue,
+  JsonPath,
+  PlainText,
+  UrlPattern,
+} from './strings.js';
 
 /** Format version 1 of the session file. Spec: docs/session-format.md. */
 
 export const CookieSchema = z.strictObject({
-  name: z.string(),
-  value: z.string(),
-  domain: z.string().min(1).describe('Without a leading dot; see hostOnly.'),
+  name: CookieName,
+  value: CookieValue,
+  domain: CookieDomain.describe('Without a leading dot; see hostOnly.'),
   hostOnly: z.boolean().describe('true: sent to exactly `domain`; false: to `domain` and its subdomains.'),
-  path: z.string().startsWith('/'),
+  path: CookiePath,
   expires: z.number().nullable().describe('Unix time in seconds; null for a session cookie.'),
   httpOnly: z.boolean(),
   secure: z.boolean(),
   sameSite: z.enum(['Strict', 'Lax', 'None']).optional().describe('Absent when the server set none.'),
-  partitionKey: z.string().optional().describe('CHIPS partition (top-level site), when partitioned.'),
+  partitionKey: PlainText.optional().describe('CHIPS partition (top-level site), when partitioned.'),
   setAt: z.number().optional().describe('Unix time in milliseconds when this value was set; newest wins on merge.'),
 });
 
@@ -71,10 +84,7 @@ export const StateRefSchema = z.union([
     storage: z.enum(['localStorage', 'sessionStorage']),
     origin: OriginSchema,
     key: z.string().min(1),
-    jsonPath: z
-      .string()
-      .optional()
-      .describe('Dot path into a JSON value stored under `key`, e.g. "auth.access_token".'),
+    jsonPath: JsonPath.optional().describe('Dot path into a JSON value stored under `key`, e.g. "auth.access_token".'),
   }),
   z.strictObject({
     cookie: z.string().min(1).describe('Cookie name'),
@@ -84,22 +94,20 @@ export const StateRefSchema = z.union([
 ]);
 
 export const HeaderRuleSchema = z.strictObject({
-  header: z.string().min(1),
+  header: HeaderName,
   from: StateRefSchema,
-  template: z.string().includes('{value}').default('{value}').describe('e.g. "Bearer {value}"'),
+  template: HeaderValue.includes('{value}').default('{value}').describe('e.g. "Bearer {value}"'),
   origins: z.array(OriginSchema).min(1).describe('The only origins this header may be sent to.'),
 });
 
 export const HeadersSchema = z.strictObject({
-  default: z.record(z.string(), z.string()).default({}).describe('Sent everywhere: User-Agent, Accept-Language.'),
+  default: HeaderMapSchema.default({}).describe('Sent everywhere: User-Agent, Accept-Language.'),
   origins: z
-    .record(OriginSchema, z.record(z.string(), z.string()))
+    .record(OriginSchema, HeaderMapSchema)
     .default({})
     .describe('Sent only to that exact origin, e.g. an Authorization bound to one API.'),
   rules: z.array(HeaderRuleSchema).default([]),
 });
-
-const UrlPattern = z.string().min(1).describe('Glob (`**/login*`) or /regex/.');
 
 export const ProbeSchema = z.strictObject({
   url: z.url(),
@@ -108,7 +116,7 @@ export const ProbeSchema = z.strictObject({
     .strictObject({
       status: z.array(z.number().int()).optional().describe('Default: any 2xx.'),
       bodyIncludes: z.string().optional(),
-      jsonPath: z.string().optional().describe('Dot path that must exist and be non-empty in a JSON body.'),
+      jsonPath: JsonPath.optional().describe('Dot path that must exist and be non-empty in a JSON body.'),
     })
     .default({}),
 });
@@ -117,8 +125,8 @@ export const LoggedOutSchema = z.strictObject({
   statuses: z.array(z.number().int()).default([401, 419, 440]),
   redirectTo: z.array(UrlPattern).default([]).describe('A redirect to one of these means logged out.'),
   urlPattern: UrlPattern.optional(),
-  bodyRegex: z.string().optional(),
-  jsonPath: z.string().optional().describe('Dot path whose presence in a JSON body means logged out.'),
+  bodyRegex: BodyRegex.optional(),
+  jsonPath: JsonPath.optional().describe('Dot path whose presence in a JSON body means logged out.'),
 });
 
 export const LoginSchema = z.strictObject({
@@ -143,7 +151,7 @@ export const LoginSchema = z.strictObject({
 export const JwtInfoSchema = z.strictObject({
   from: z.union([
     StateRefSchema,
-    z.strictObject({ header: z.string().min(1), origin: OriginSchema }).describe('A recorded per-origin header.'),
+    z.strictObject({ header: HeaderName, origin: OriginSchema }).describe('A recorded per-origin header.'),
   ]),
   exp: z.number().nullable().describe('Unix time in seconds from the payload\'s `exp`.'),
 });
