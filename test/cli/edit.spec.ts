@@ -112,7 +112,7 @@ test('issue 10: edit binds credential headers and storage rules to origins, and 
   expect(await fail(['--header-rule', `X-CSRF=csrftoken@${o}`])).toContain('has no source "csrftoken"');
   expect(await fail(['--header-rule', `X-CSRF=cookie:c@${o}/path`])).toContain(`--header-rule: "${o}/path" has a path; give an origin such as ${o}`);
   expect(await fail(['--login-url', `${o}/login`, '--logged-out-status', '2xx'])).toContain('--logged-out-status: "2xx" is not a comma-separated list of HTTP statuses');
-  expect(await fail(['--login-url', `${o}/login`, '--logged-out-body-regex', '(['])).toContain('--logged-out-body-regex: "([" is not a valid regular expression');
+  expect(await fail(['--login-url', `${o}/login`, '--logged-out-body-regex', '(['])).toContain('--logged-out-body-regex: "([" cannot be used: not a valid regular expression');
   expect(await fail(['--remove-header-rule', 'Authorization'])).toContain('--remove-header-rule: the session has no rule for Authorization.');
   expect(await fail([])).toContain('nothing to change');
 

@@ -43,3 +43,10 @@ test('the first library example runs as written, against a loopback server', asy
     await server.close();
   }
 });
+
+// Merges have copied whole README sections twice; a reader then finds two differing answers.
+test('no README heading appears twice', () => {
+  const headings = readme.split('\n').filter((line) => /^#{1,4} /.test(line));
+  const repeated = headings.filter((h, i) => headings.indexOf(h) !== i);
+  expect(repeated).toEqual([]);
+});
