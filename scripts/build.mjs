@@ -5,8 +5,8 @@
 // parallel build never runs a half-written dist/.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { renameSync, rmSync } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
+import { readFileSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 
 /**
  * zod's `z` namespace re-exports every locale (about 360 KB of the bundle, parsed on every start);
@@ -26,6 +26,49 @@ const zodEnglishOnly = {
   },
 };
 
+/** `undici` in the CLI is the part of it the replay client uses (scripts/undici-core.cjs says why). */
+const undiciCore = {
+  name: 'undici-core',
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: resolve('scripts/undici-core.cjs') }));
+  },
+};
+
+/**
+ * undici's Client loads its HTTP/2 half, and with it node:http2, node:tls and node:crypto, when it is
+ * itself loaded; a plain-http request needs none of them. This loads it on the first HTTP/2
+ * connection instead (undici calls it only there). The build fails if undici's line ever changes,
+ * rather than shipping an unpatched or a wrongly patched client.
+ */
+const lazyHttp2 = {
+  name: 'undici-lazy-http2',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const eager = "const connectH2 = require('./client-h2.js')";
+      if (source.split(eager).length !== 2) throw new Error(`${args.path}: expected exactly one "${eager}"; update scripts/build.mjs`);
+      const lazy = "let clientH2\nconst connectH2 = (client, socket) => (clientH2 ??= require('./client-h2.js'))(client, socket)";
+      return { contents: source.replace(eager, lazy), loader: 'js' };
+    });
+  },
+};
+
+/**
+ * request.ts defines its commander command next to the action the request bundle runs; commander
+ * has no side effects to keep, so the bundle leaves it out once nothing uses it (and would keep
+ * it, correctly, if something did).
+ */
+const commanderIfUsed = {
+  name: 'commander-if-used',
+  setup(b) {
+    b.onResolve({ filter: /^commander$/ }, async (args) => {
+      if (args.pluginData === commanderIfUsed) return undefined;
+      const resolved = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: commanderIfUsed });
+      return { ...resolved, sideEffects: false };
+    });
+  },
+};
+
 const out = `dist.build-${process.pid}`;
 try {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', out], { stdio: 'inherit' });
@@ -40,7 +83,23 @@ try {
     target: 'node20',
     external: ['playwright-core', 'playwright', '@playwright/test'],
     banner: { js: "import { createRequire as __sjCreateRequire } from 'node:module'; const require = __sjCreateRequire(import.meta.url);" },
-    plugins: [zodEnglishOnly],
+    plugins: [zodEnglishOnly, undiciCore, lazyHttp2],
+    logLevel: 'warning',
+  });
+  // A plain `sessionjar request` (cli/request-fast.ts) as one CommonJS file: one file to read and
+  // compile instead of a dozen ESM chunks to resolve, and CommonJS loads faster than ESM. Without
+  // whitespace and comments V8 parses it faster; names stay as they are, for stack traces.
+  await build({
+    entryPoints: ['src/cli/request-fast.ts'],
+    outfile: join(out, 'request.cjs'),
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    external: ['playwright-core', 'playwright', '@playwright/test'],
+    plugins: [commanderIfUsed, zodEnglishOnly, undiciCore, lazyHttp2],
+    minifyWhitespace: true,
+    minifySyntax: true,
     logLevel: 'warning',
   });
   const old = `dist.old-${process.pid}`;

@@ -1,17 +1,24 @@
 #!/usr/bin/env node
 // The only place that calls process.exit: everything else throws SessionjarError.
+import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { isRequestCommand } from './argv.js';
+import { parseRequestArgv } from './request-argv.js';
+import type * as RequestFast from './request-fast.js';
 
 const request = isRequestCommand(process.argv);
 // One request parses a few kilobytes: V8's baseline WebAssembly compiler is plenty for undici's
 // HTTP parser, and not running the optimising tier in the background saved about 110 ms of CPU
 // per run on the bench machine (README, "Speed"). Set before anything loads undici, hence the
-// dynamic import.
+// dynamic imports.
 if (request) setFlagsFromString('--liftoff-only');
-const { run } = await import('./program.js');
-
-const code = await run(process.argv);
+// A plain request skips commander and the other commands: scripts/build.mjs bundles request-fast.ts
+// into dist/request.cjs, one CommonJS file with only what a request needs. require, not import():
+// importing CommonJS from ESM first scans the whole file for its export names.
+const plain = parseRequestArgv(process.argv);
+const code = plain
+  ? await (createRequire(import.meta.url)('./request.cjs') as typeof RequestFast).runFastRequest(plain)
+  : await (await import('./program.js')).run(process.argv);
 if (request) {
   // A request is finished once its output is out. Exiting now, rather than when the event loop
   // drains, skips waiting for keep-alive sockets and V8's background work.

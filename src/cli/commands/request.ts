@@ -37,7 +37,8 @@ export interface RequestIo {
   stdin: Readable;
 }
 
-interface RawOptions {
+/** The options as commander hands them to the action (request-argv.ts reads them the same way). */
+export interface RawOptions {
   method?: string;
   header: string[];
   data?: string;
@@ -97,11 +98,14 @@ export function makeRequestCommand(): Command {
         '  echo "q=1" | sessionjar req app https://app.example/search -d @- -i -v',
       ].join('\n'),
     )
-    .action(async (name: string, url: string, raw: RawOptions, command: Command) => {
-      const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
-      const options = await parseRequestOptions(name, url, raw, io.stdin);
-      await sendRequest(options, storeFor(command), io);
-    });
+    .action((name: string, url: string, raw: RawOptions, command: Command) => runRequest(name, url, raw, storeFor(command)));
+}
+
+/** The command's action; also run without commander for a plain command line (cli/request-fast.ts). */
+export async function runRequest(name: string, url: string, raw: RawOptions, store: SessionStore): Promise<void> {
+  const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
+  const options = await parseRequestOptions(name, url, raw, io.stdin);
+  await sendRequest(options, store, io);
 }
 
 /** Turns the command line into {@link RequestCliOptions}; every mistake is a USAGE error naming the value. */

@@ -1,0 +1,70 @@
+import { expect, test } from '@playwright/test';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI } from '../helpers/cli.js';
+
+// A plain `sessionjar request` starts fast by not loading what it does not use; these check what
+// the built CLI (npm run build) loads, never how long it takes.
+
+let server: Server;
+let origin: string;
+let dir: string;
+// Printed by the child on exit: whether zod was loaded, and which public built-in modules.
+const PROBE = `data:text/javascript,process.on('exit', () => process.stderr.write('PROBE ' + JSON.stringify({ zod: '__zod_globalRegistry' in globalThis, builtins: process.moduleLoadList.filter((m) => m.startsWith('NativeModule ') && !m.includes('internal/')).map((m) => m.slice(13)) }) + '\\n'))`;
+
+test.beforeAll(async () => {
+  server = createServer((req, res) => res.end(req.headers.cookie === 'sid=s1' ? 'hello' : 'no cookie'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  dir = mkdtempSync(join(tmpdir(), 'sessionjar-cold-'));
+  const at = new Date().toISOString();
+  const session = (extra: object) => ({
+    version: 1, generator: 'sessionjar@0.1.0', name: 'plain', createdAt: at, updatedAt: at,
+    cookies: [{ name: 'sid', value: 's1', domain: '127.0.0.1', hostOnly: true, path: '/', expires: null, httpOnly: true, secure: false }],
+    ...extra,
+  });
+  writeFileSync(join(dir, 'plain.json'), JSON.stringify(session({})), { mode: 0o600 });
+  writeFileSync(join(dir, 'login.json'), JSON.stringify(session({ login: { url: `${origin}/login` } })), { mode: 0o600 });
+});
+
+test.afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function run(args: string[]): Promise<{ status: number; stdout: string; probe: { zod: boolean; builtins: string[] } }> {
+  return new Promise((done) => {
+    execFile(process.execPath, ['--import', PROBE, CLI, '--dir', dir, ...args], { timeout: 20_000 }, (error, stdout, stderr) => {
+      const line = stderr.split('\n').find((l) => l.startsWith('PROBE ')) ?? 'PROBE {}';
+      done({ status: error ? Number(error.code) : 0, stdout, probe: JSON.parse(line.slice(6)) });
+    });
+  });
+}
+
+test('a plain GET loads neither zod, commander, HTTP/2, TLS nor undici’s fetch', async () => {
+  const { status, stdout, probe } = await run(['request', 'plain', `${origin}/`]);
+  expect(status).toBe(0);
+  expect(stdout).toBe('hello');
+  expect(probe.zod).toBe(false);
+  // commander loads child_process; undici's HTTP/2 client loads http2 and tls; its fetch loads worker_threads.
+  for (const builtin of ['child_process', 'http2', 'tls', 'worker_threads']) expect(probe.builtins).not.toContain(builtin);
+});
+
+test('a file beyond the quick check is validated by zod, on the same fast path', async () => {
+  const { status, stdout, probe } = await run(['request', 'login', `${origin}/`, '--no-refresh']);
+  expect(status).toBe(0);
+  expect(stdout).toBe('hello');
+  expect(probe.zod).toBe(true);
+  expect(probe.builtins).not.toContain('child_process');
+});
+
+test('a command line the fast path leaves alone still works through commander', async () => {
+  const { status, stdout, probe } = await run(['request', '-iX', 'GET', 'plain', `${origin}/`, '--']);
+  expect(status).toBe(0);
+  expect(stdout).toContain('hello');
+  expect(probe.builtins).toContain('child_process');
+});
