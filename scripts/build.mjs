@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /**
  * zod's `z` namespace re-exports every locale (about 360 KB of the bundle, parsed on every start);
@@ -102,6 +103,11 @@ try {
     minifySyntax: true,
     logLevel: 'warning',
   });
+  // V8's code cache for it (src/cli/code-cache.ts), made under the flag bin.ts sets for a request:
+  // V8 accepts a cache only under the flags it was made with.
+  const codeCache = pathToFileURL(join(out, 'cli', 'code-cache.js')).href;
+  execFileSync(process.execPath, ['--liftoff-only', '--input-type=module', '-e',
+    `import { writeCodeCache } from ${JSON.stringify(codeCache)}; writeCodeCache(${JSON.stringify(resolve(out, 'request.cjs'))});`], { stdio: 'inherit' });
   const old = `dist.old-${process.pid}`;
   try {
     renameSync('dist', old);

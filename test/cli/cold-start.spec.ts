@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -36,9 +36,9 @@ test.afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function run(args: string[]): Promise<{ status: number; stdout: string; probe: { zod: boolean; builtins: string[] } }> {
+function run(args: string[], cli = CLI): Promise<{ status: number; stdout: string; probe: { zod: boolean; builtins: string[] } }> {
   return new Promise((done) => {
-    execFile(process.execPath, ['--import', PROBE, CLI, '--dir', dir, ...args], { timeout: 20_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, ['--import', PROBE, cli, '--dir', dir, ...args], { timeout: 20_000 }, (error, stdout, stderr) => {
       const line = stderr.split('\n').find((l) => l.startsWith('PROBE ')) ?? 'PROBE {}';
       done({ status: error ? Number(error.code) : 0, stdout, probe: JSON.parse(line.slice(6)) });
     });
@@ -67,4 +67,25 @@ test('a command line the fast path leaves alone still works through commander', 
   expect(status).toBe(0);
   expect(stdout).toContain('hello');
   expect(probe.builtins).toContain('child_process');
+});
+
+test('a code cache that does not fit the bundle is ignored', async () => {
+  const copy = mkdtempSync(join(tmpdir(), 'sessionjar-dist-'));
+  try {
+    cpSync('dist', copy, { recursive: true });
+    const cache = join(copy, 'request.cjs.cache');
+    const good = readFileSync(cache);
+    // Another bundle's cache (the digest differs), then this bundle's digest with bytes V8 cannot use.
+    const foreign = Buffer.from(good);
+    foreign[0] = (foreign[0] as number) ^ 0xff;
+    const garbage = Buffer.concat([good.subarray(0, 4), Buffer.alloc(good.length - 4, 7)]);
+    for (const bad of [foreign, garbage, Buffer.alloc(0)]) {
+      writeFileSync(cache, bad);
+      const { status, stdout } = await run(['request', 'plain', `${origin}/`], join(copy, 'cli.js'));
+      expect(status).toBe(0);
+      expect(stdout).toBe('hello');
+    }
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
 });
