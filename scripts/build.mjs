@@ -70,6 +70,24 @@ const commanderIfUsed = {
   },
 };
 
+/**
+ * tough-cookie loads tldts (the public suffix list) with itself, yet needs it only when it checks a
+ * cookie's domain (a Set-Cookie, a lookup by URL); sending the stored cookies needs none. This loads
+ * it on the first check instead. The build fails if tough-cookie's import ever changes.
+ */
+const lazyTldts = {
+  name: 'tough-cookie-lazy-tldts',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]tough-cookie[\\/]dist[\\/]index\.js$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const eager = 'import { getDomain } from "tldts";';
+      if (source.split(eager).length !== 2) throw new Error(`${args.path}: expected exactly one '${eager}'; update scripts/build.mjs`);
+      const lazy = 'let tldts;\nconst getDomain = (...args) => (tldts ??= require("tldts")).getDomain(...args);';
+      return { contents: source.replace(eager, lazy), loader: 'js' };
+    });
+  },
+};
+
 const out = `dist.build-${process.pid}`;
 try {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', out], { stdio: 'inherit' });
@@ -84,7 +102,7 @@ try {
     target: 'node20',
     external: ['playwright-core', 'playwright', '@playwright/test'],
     banner: { js: "import { createRequire as __sjCreateRequire } from 'node:module'; const require = __sjCreateRequire(import.meta.url);" },
-    plugins: [zodEnglishOnly, undiciCore, lazyHttp2],
+    plugins: [zodEnglishOnly, undiciCore, lazyHttp2, lazyTldts],
     logLevel: 'warning',
   });
   // A plain `sessionjar request` (cli/request-fast.ts) as one CommonJS file: one file to read and
@@ -98,7 +116,7 @@ try {
     platform: 'node',
     target: 'node20',
     external: ['playwright-core', 'playwright', '@playwright/test'],
-    plugins: [commanderIfUsed, zodEnglishOnly, undiciCore, lazyHttp2],
+    plugins: [commanderIfUsed, zodEnglishOnly, undiciCore, lazyHttp2, lazyTldts],
     minifyWhitespace: true,
     minifySyntax: true,
     logLevel: 'warning',

@@ -89,3 +89,23 @@ test('a code cache that does not fit the bundle is ignored', async () => {
     rmSync(copy, { recursive: true, force: true });
   }
 });
+
+test('a Set-Cookie with a Domain is checked against the public suffix list, loaded when first needed', async () => {
+  // tough-cookie consults tldts (through the bundle's lazy load) only for a Domain attribute.
+  const site = createServer((_req, res) => {
+    res.setHeader('set-cookie', 'pref=1; Domain=127.0.0.1; Path=/');
+    res.end('set');
+  });
+  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(site.address() as AddressInfo).port}/`;
+    writeFileSync(join(dir, 'domain.json'), readFileSync(join(dir, 'plain.json')), { mode: 0o600 });
+    const { status, stdout } = await run(['request', 'domain', url]);
+    expect(status).toBe(0);
+    expect(stdout).toBe('set');
+    const saved = JSON.parse(readFileSync(join(dir, 'domain.json'), 'utf8')) as { cookies: { name: string; domain: string }[] };
+    expect(saved.cookies.map((c) => [c.name, c.domain])).toEqual([['sid', '127.0.0.1'], ['pref', '127.0.0.1']]);
+  } finally {
+    await new Promise((resolve) => site.close(resolve));
+  }
+});
