@@ -88,6 +88,27 @@ const lazyTldts = {
   },
 };
 
+/**
+ * In dist/cli.js the plain-request path is dist/request.cjs (built below), loaded with its code
+ * cache. As CommonJS, not by import(): importing CommonJS from ESM first scans the whole file for
+ * its export names, which costs more than compiling it.
+ */
+const requestBundle = {
+  name: 'request-bundle',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/request-loader\.js$/ }, (args) => ({ path: join(args.resolveDir, 'request-loader.js'), namespace: 'request-bundle' }));
+    b.onLoad({ filter: /.*/, namespace: 'request-bundle' }, (args) => ({
+      contents: [
+        "import { fileURLToPath } from 'node:url';",
+        "import { requireCached } from './code-cache.js';",
+        "export const loadRequestPath = async () => requireCached(fileURLToPath(new URL('./request.cjs', import.meta.url)));",
+      ].join('\n'),
+      resolveDir: dirname(args.path),
+      loader: 'ts',
+    }));
+  },
+};
+
 const out = `dist.build-${process.pid}`;
 try {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', out], { stdio: 'inherit' });
@@ -102,7 +123,7 @@ try {
     target: 'node20',
     external: ['playwright-core', 'playwright', '@playwright/test'],
     banner: { js: "import { createRequire as __sjCreateRequire } from 'node:module'; const require = __sjCreateRequire(import.meta.url);" },
-    plugins: [zodEnglishOnly, undiciCore, lazyHttp2, lazyTldts],
+    plugins: [requestBundle, zodEnglishOnly, undiciCore, lazyHttp2, lazyTldts],
     logLevel: 'warning',
   });
   // A plain `sessionjar request` (cli/request-fast.ts) as one CommonJS file: one file to read and
