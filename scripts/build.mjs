@@ -138,6 +138,8 @@ try {
     target: 'node20',
     external: ['playwright-core', 'playwright', '@playwright/test'],
     plugins: [commanderIfUsed, zodEnglishOnly, undiciCore, lazyHttp2, lazyTldts],
+    // import('playwright-core') as require(): code-cache.ts runs the bundle without an ESM loader.
+    supported: { 'dynamic-import': false },
     minifyWhitespace: true,
     minifySyntax: true,
     logLevel: 'warning',

@@ -1,11 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { Script, constants } from 'node:vm';
+import { Script } from 'node:vm';
 import { crc32 } from 'node:zlib';
 
 /**
- * Loads a CommonJS bundle as `require` would, but with V8's code cache for it (`<file>.cache`,
+ * Loads a CommonJS bundle as `require` would (one without import(): this runs it without an ESM
+ * loader), but with V8's code cache for it (`<file>.cache`,
  * written by the build with {@link writeCodeCache}): V8 then skips compiling most of the bundle.
  * The cache is used only for the bundle it was made from (it starts with the bundle's CRC-32, as
  * Node's own compile cache keys on; V8 itself checks only the length); one V8 cannot use (another
@@ -47,8 +48,6 @@ function compile(file: string, source: string, cachedData: Buffer | undefined): 
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: file,
     ...(cachedData === undefined ? {} : { cachedData }),
-    // The bundle's import('playwright-core') resolves as in any module.
-    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   const run = () => {
     const module = { exports: {} as unknown };

@@ -109,3 +109,8 @@ test('a Set-Cookie with a Domain is checked against the public suffix list, load
     await new Promise((resolve) => site.close(resolve));
   }
 });
+
+test('the request bundle has no import(): it runs without an ESM loader, so one would fail or warn', () => {
+  // code-cache.ts runs dist/request.cjs through vm.Script; its Playwright import (a refresh that logs in again) is a require().
+  expect(readFileSync('dist/request.cjs', 'utf8')).not.toMatch(/\bimport\(/);
+});
