@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { buildSession, shapeLabel } from './sessions.mjs';
+import { COLD_TARGETS, coldStart } from './cold.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 1.5) * 1000;
@@ -150,7 +151,7 @@ async function checkHeaders() {
 /** results[scenario][client] = per-round measurements */
 const results = Object.fromEntries(scenarios.map((s) => [s.name, Object.fromEntries(s.clients.map((c) => [c, []]))]));
 const rss = {};
-const cold = { cli: [], undici: [] };
+let cold = { cli: [], undici: [], node: [] };
 
 try {
   await checkHeaders();
@@ -190,19 +191,7 @@ try {
     const store = join(work, 'store');
     mkdirSync(store, { recursive: true });
     writeFileSync(join(store, 'bench.json'), readFileSync(sessionFile('simple', origins.http)), { mode: 0o600 });
-    const commands = {
-      cli: [join(dist, 'cli.js'), '--dir', store, 'request', 'bench', `${origins.http}/api/me`],
-      undici: ['bench/cold-undici.mjs', `${origins.http}/api/me`, session('simple', origins.http).headers.cookie],
-    };
-    for (let i = 0; i < COLD_RUNS; i += 1) {
-      for (const which of ['cli', 'undici']) {
-        const t0 = performance.now();
-        const run = spawnSync(process.execPath, commands[which], { encoding: 'utf8' });
-        const ms = performance.now() - t0;
-        if (run.status !== 0 || !run.stdout.includes('"ok":true')) throw new Error(`cold start (${which}) failed: ${run.status} ${run.stderr}`);
-        cold[which].push(ms);
-      }
-    }
+    cold = coldStart({ runs: COLD_RUNS, cli: join(dist, 'cli.js'), storeDir: store, name: 'bench', url: `${origins.http}/api/me`, cookie: session('simple', origins.http).headers.cookie });
   }
 
   const table = report();
@@ -291,6 +280,10 @@ function report() {
     if (cold.cli.length > 0) {
       const r = cold.cli.map((ms, i) => ms / cold.undici[i]);
       lines.push(`| cold start, one \`sessionjar request\` in a new process (ms, median of ${COLD_RUNS}) | ${fmt(median(cold.cli), 0)} | ${fmt(median(cold.undici), 0)} | ${fmt(median(r))} (${spread(r)}) |`);
+      const n = cold.cli.map((ms, i) => ms / cold.node[i]);
+      lines.push(`| the same against \`node -e 0\` (ms) | ${fmt(median(cold.cli), 0)} | ${fmt(median(cold.node), 0)} (node -e 0) | ${fmt(median(n))} (${spread(n)}) |`);
+      target(`cold start ≤ ${COLD_TARGETS.undici}× the plain undici script`, r, (v) => v <= COLD_TARGETS.undici);
+      target(`cold start ≤ ${COLD_TARGETS.node}× node -e 0`, n, (v) => v <= COLD_TARGETS.node);
     }
     lines.push('');
   }

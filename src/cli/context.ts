@@ -8,6 +8,10 @@ import { warn } from './output.js';
  * SESSIONJAR_PASSPHRASE, SESSIONJAR_KEY_FILE or a terminal prompt (never a command-line argument).
  */
 export function storeFor(command: Command): FileStore {
-  const { dir } = command.optsWithGlobals<{ dir?: string }>();
+  return storeIn(command.optsWithGlobals<{ dir?: string }>().dir);
+}
+
+/** The store for the global --dir (undefined: not given). */
+export function storeIn(dir: string | undefined): FileStore {
   return defaultStore(process.env, dir, { onWarning: warn });
 }

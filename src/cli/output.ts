@@ -1,4 +1,5 @@
-import type { SessionjarError } from '../core/errors.js';
+import { SessionjarError, isSessionjarError } from '../core/errors.js';
+import { exitCodeFor } from '../core/exit-codes.js';
 import { scrubRegistered } from '../core/redact.js';
 
 /** Results go to stdout; progress, warnings and errors to stderr. */
@@ -26,6 +27,15 @@ export function printError(error: SessionjarError, json: boolean): void {
   }
   process.stderr.write(scrubRegistered(`sessionjar: error [${error.code}]: ${error.message}\n`));
   if (process.env.SESSIONJAR_DEBUG) process.stderr.write(scrubRegistered(causeChain(error)));
+}
+
+/** Reports an error that ended a command and returns the exit status; anything but a SessionjarError is INTERNAL. */
+export function exitStatusFor(error: unknown, json: boolean): number {
+  const reported = isSessionjarError(error)
+    ? error
+    : new SessionjarError('INTERNAL', `unexpected error: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  printError(reported, json);
+  return exitCodeFor(reported.code);
 }
 
 /** For SESSIONJAR_DEBUG: the error's stack, then each cause's, a few levels deep. */

@@ -1,9 +1,8 @@
 import { Command, CommanderError } from 'commander';
-import { SessionjarError, isSessionjarError } from '../core/errors.js';
 import { exitCodeFor } from '../core/exit-codes.js';
 import { VERSION } from '../core/version.js';
 import { isRequestCommand } from './argv.js';
-import { printError } from './output.js';
+import { exitStatusFor } from './output.js';
 import { makeListCommand } from './commands/list.js';
 import { makeImportCommand } from './commands/import.js';
 import { makeExportCommand } from './commands/export.js';
@@ -54,10 +53,6 @@ export async function run(argv: string[]): Promise<number> {
       // --help and --version land here with exit code 0; usage errors are already printed.
       return error.exitCode === 0 ? 0 : exitCodeFor('USAGE');
     }
-    const reported = isSessionjarError(error)
-      ? error
-      : new SessionjarError('INTERNAL', `unexpected error: ${(error as Error)?.message ?? String(error)}`, { cause: error });
-    printError(reported, json);
-    return exitCodeFor(reported.code);
+    return exitStatusFor(error, json);
   }
 }

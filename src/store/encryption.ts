@@ -1,7 +1,8 @@
 import { SessionjarError } from '../core/errors.js';
 import { registerSecrets } from '../core/redact.js';
 import { decryptEnvelope, encryptSession, readEnvelopeHeader, type EnvelopeHeader, type KeySource } from '../session/envelope.js';
-import { isEncryptedEnvelope, type Session } from '../session/schema/index.js';
+import { isEncryptedEnvelope } from '../session/schema/document.js';
+import type { Session } from '../session/schema/index.js';
 import { sessionSecrets } from '../session/secrets.js';
 import type { KeyProvider } from './keys.js';
 

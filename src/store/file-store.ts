@@ -4,14 +4,15 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { SessionjarError } from '../core/errors.js';
 import { isSessionFileText } from '../session/marker.js';
 import { touch } from '../session/new-session.js';
-import { parseSession, serializeSession, type Session } from '../session/schema/index.js';
+import { serializeSession } from '../session/schema/document.js';
+import type { Session } from '../session/schema/index.js';
+import { quickParseSession } from '../session/schema/quick.js';
 import { isTempFile, writeFileAtomic } from './atomic-write.js';
 import { DEFAULT_STALE_LOCK_MS, withFileLock } from './lock.js';
 import { envelopeHeaderOf, keyForWriting, openFileText, rememberSecrets, sealFileText } from './encryption.js';
 import { defaultKeyProvider, type KeyProvider } from './keys.js';
 import { checkLockScope, checkSessionName, isPathRef } from './names.js';
 import type { SaveOptions, SessionEntry, SessionStore } from './types.js';
-import { validateForSave } from './validate.js';
 
 export interface FileStoreOptions {
   /** Folder of `<name>.json` files; created 0700 on first write. */
@@ -77,7 +78,7 @@ export class FileStore implements SessionStore {
   /** An encrypted file stays encrypted, a plain one plain, unless `options.encrypt` says otherwise. */
   async save(ref: string, session: Session, options: SaveOptions = {}): Promise<void> {
     const path = this.pathOf(ref);
-    const valid = validateForSave(session, display(path));
+    const valid = (await import('./validate.js')).validateForSave(session, display(path));
     rememberSecrets(valid);
     await this.#prepareDir(path);
     await this.#locked(`${path}.lock`, () => this.#write(path, serializeSession(valid), options.encrypt));
@@ -88,6 +89,7 @@ export class FileStore implements SessionStore {
     const name = isPathRef(ref) ? undefined : ref;
     await this.#prepareDir(path);
     return this.#locked(`${path}.lock`, async () => {
+      const { validateForSave } = await import('./validate.js');
       const next = validateForSave(touch(await fn(await this.#loadPath(path, name))), display(path));
       rememberSecrets(next);
       await this.#write(path, serializeSession(next), options.encrypt);
@@ -257,7 +259,9 @@ export class FileStore implements SessionStore {
     } finally {
       await handle.close();
     }
-    const session = parseSession(await openFileText(text, location, this.#keys), { file: location });
+    const json = await openFileText(text, location, this.#keys);
+    // zod (the validator, its schema, its messages) loads only for a file the quick check leaves to it.
+    const session = quickParseSession(json) ?? (await import('../session/schema/index.js')).parseSession(json, { file: location });
     rememberSecrets(session);
     return session;
   }

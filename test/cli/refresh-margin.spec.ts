@@ -55,5 +55,5 @@ test('request --margin: how early a long-lived token is refreshed', async () => 
   expect(server.logins.oauth).toBe(1);
   const bad = await request('spa', '--margin', 'soon');
   expect(bad.status).toBe(2);
-  expect(bad.stderr).toContain("option '--margin <seconds>' argument 'soon' is invalid. expected a number of seconds, e.g. 60");
+  expect(bad.stderr).toContain('--margin: "soon" is not a number of seconds ≥ 0, e.g. 60.');
 });

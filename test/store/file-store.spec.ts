@@ -95,8 +95,9 @@ test.describe('symlinks', () => {
     const link = join(dir, 'link.json');
     await symlink(real, link);
     const before = await readFile(real);
-    for (const attempt of [store.load('link'), store.save('link', sampleSession('other')), store.update('link', (s) => s)]) {
-      const { code, message } = await failure(attempt);
+    // All three at once, each rejection handled from the start (whichever settles first).
+    const attempts = await Promise.all([store.load('link'), store.save('link', sampleSession('other')), store.update('link', (s) => s)].map(failure));
+    for (const { code, message } of attempts) {
       expect(code).toBe('UNSAFE_PATH');
       expect(message).toBe(`${link} is a symbolic link; sessionjar refuses to read or write session files through links. Replace it with the file itself.`);
     }

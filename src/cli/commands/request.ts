@@ -10,7 +10,6 @@ import type { ClientOptions, ReplayEvent } from '../../replay/options.js';
 import type { SessionStore } from '../../store/types.js';
 import { storeFor } from '../context.js';
 import { applyCsrfToken, planCsrf, type CsrfPlan, type CsrfRaw } from '../csrf.js';
-import { parseSeconds } from './status.js';
 
 /** What `sessionjar request` was asked to do, parsed and checked. */
 export interface RequestCliOptions {
@@ -43,7 +42,8 @@ export interface RequestIo {
   stdin: Readable;
 }
 
-interface RawOptions extends CsrfRaw {
+/** The options as commander hands them to the action (request-argv.ts reads them the same way). */
+export interface RawOptions extends CsrfRaw {
   method?: string;
   header: string[];
   data?: string;
@@ -60,7 +60,7 @@ interface RawOptions extends CsrfRaw {
   maxRedirects?: string;
   readOnly?: boolean;
   refresh: boolean;
-  margin?: number;
+  margin?: string;
   verbose?: boolean;
   reveal?: boolean;
 }
@@ -91,7 +91,7 @@ export function makeRequestCommand(): Command {
     .option('--max-redirects <n>', 'redirects to follow (default 10; 0 returns the redirect itself)')
     .option('--read-only', 'do not write cookie updates back to the session file')
     .option('--no-refresh', 'do not log in again when the session turns out expired')
-    .option('--margin <seconds>', 'log in again this long before the expiry (default 60; at most half of what a login grants)', parseSeconds)
+    .option('--margin <seconds>', 'log in again this long before the expiry (default 60; at most half of what a login grants)')
     .option('-v, --verbose', 'print request and response headers of every hop to stderr, secrets redacted')
     .option('--reveal', 'show cookie and token values in -v and -i output')
     .option('--csrf-from <page-url>', 'first GET this page and read a CSRF token from its HTML (an <input> or <meta> named --csrf-field)')
@@ -109,11 +109,14 @@ export function makeRequestCommand(): Command {
         "  sessionjar req wiki https://wiki.example/doku.php -d 'id=start&do=save' --csrf-from 'https://wiki.example/doku.php?id=start&do=edit' --csrf-field sectok",
       ].join('\n'),
     )
-    .action(async (name: string, url: string, raw: RawOptions, command: Command) => {
-      const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
-      const options = await parseRequestOptions(name, url, raw, io.stdin);
-      await sendRequest(options, storeFor(command), io);
-    });
+    .action((name: string, url: string, raw: RawOptions, command: Command) => runRequest(name, url, raw, storeFor(command)));
+}
+
+/** The command's action; also run without commander for a plain command line (cli/request-fast.ts). */
+export async function runRequest(name: string, url: string, raw: RawOptions, store: SessionStore): Promise<void> {
+  const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
+  const options = await parseRequestOptions(name, url, raw, io.stdin);
+  await sendRequest(options, store, io);
 }
 
 /** Turns the command line into {@link RequestCliOptions}; every mistake is a USAGE error naming the value. */
@@ -160,7 +163,7 @@ export async function parseRequestOptions(session: string, url: string, raw: Raw
     verbose: raw.verbose === true,
     reveal: raw.reveal === true,
     ...(csrf.plan ? { csrf: csrf.plan } : {}),
-    ...(raw.margin === undefined ? {} : { marginSeconds: raw.margin }),
+    ...(raw.margin === undefined ? {} : { marginSeconds: seconds(raw.margin, '--margin') }),
     client: {
       http2: raw.http2 === true,
       trustEnv: raw.trustEnv,
@@ -294,6 +297,12 @@ async function readCaFile(file: string): Promise<Buffer> {
 function positiveNumber(value: string, option: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new SessionjarError('USAGE', `${option}: "${value}" is not a positive number of seconds, e.g. 30 or 2.5.`);
+  return n;
+}
+
+function seconds(value: string, option: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new SessionjarError('USAGE', `${option}: "${value}" is not a number of seconds ≥ 0, e.g. 60.`);
   return n;
 }
 

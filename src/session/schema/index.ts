@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { SessionjarError } from '../../core/errors.js';
+import { isEncryptedEnvelope } from './document.js';
 import { SessionV1Schema, type SessionV1 } from './v1.js';
 
 export * from './v1.js';
+export { isEncryptedEnvelope, serializeSession } from './document.js';
 export { StepSchema, WaitForSchema, type Step, type WaitFor } from './recipe.js';
 
 /** The format this sessionjar writes. */
@@ -104,20 +106,10 @@ export function validateSession(raw: unknown, source: Source): Session {
   return result.data;
 }
 
-/** The reserved whole-file encryption envelope: `{ "version": 1, "encrypted": { ... } }`. */
-export function isEncryptedEnvelope(doc: Record<string, unknown>): boolean {
-  return typeof doc.encrypted === 'object' && doc.encrypted !== null;
-}
-
 function invalid(source: Source, detail: string): SessionjarError {
   return new SessionjarError(
     'SESSION_INVALID',
     `${source.file}: not a valid sessionjar session file:\n${detail}\nThe file was left unchanged; fix the field named above or re-record the session.`,
     { details: { file: source.file } },
   );
-}
-
-/** Serialises a session the way every writer does: stable key order, 2-space indent, final newline. */
-export function serializeSession(session: Session): string {
-  return `${JSON.stringify(session, null, 2)}\n`;
 }
