@@ -144,10 +144,11 @@ try {
     minifySyntax: true,
     logLevel: 'warning',
   });
-  // V8's code cache for it (src/cli/code-cache.ts), made under the flag bin.ts sets for a request:
-  // V8 accepts a cache only under the flags it was made with.
+  // V8's code cache for it (src/cli/code-cache.ts), made under the flags bin.ts sets for a request
+  // (src/replay/linear-regexp.ts's, then --liftoff-only): V8 accepts a cache only under the flags
+  // it was made with (test/cli/cold-start.spec.ts checks).
   const codeCache = pathToFileURL(join(out, 'cli', 'code-cache.js')).href;
-  execFileSync(process.execPath, ['--liftoff-only', '--input-type=module', '-e',
+  execFileSync(process.execPath, ['--enable-experimental-regexp-engine', '--liftoff-only', '--input-type=module', '-e',
     `import { writeCodeCache } from ${JSON.stringify(codeCache)}; writeCodeCache(${JSON.stringify(resolve(out, 'request.cjs'))});`], { stdio: 'inherit' });
   const old = `dist.old-${process.pid}`;
   try {

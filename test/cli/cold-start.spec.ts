@@ -114,3 +114,22 @@ test('the request bundle has no import(): it runs without an ESM loader, so one 
   // code-cache.ts runs dist/request.cjs through vm.Script; its Playwright import (a refresh that logs in again) is a require().
   expect(readFileSync('dist/request.cjs', 'utf8')).not.toMatch(/\bimport\(/);
 });
+
+// A cache made under other V8 flags is silently rejected: the CLI then compiles the bundle as if
+// there were none. The flags are read from the sources, in the order bin.ts sets them.
+test('the code cache the build wrote is accepted under the V8 flags a request runs with', async () => {
+  const flagsIn = (file: string) => [...readFileSync(file, 'utf8').matchAll(/setFlagsFromString\('([^']+)'\)/g)].map((m) => m[1]!);
+  const flags = [...flagsIn('src/replay/linear-regexp.ts'), ...flagsIn('src/cli/bin.ts')];
+  expect(flags).toEqual(['--enable-experimental-regexp-engine', '--liftoff-only']);
+  const bundle = join(CLI, '..', 'request.cjs');
+  const check = [
+    "const { readFileSync } = require('node:fs'); const { Script } = require('node:vm');",
+    `const file = ${JSON.stringify(bundle)}; const source = readFileSync(file, 'utf8');`,
+    "const script = new Script('(function (exports, require, module, __filename, __dirname) {' + source + '\\n})', { filename: file, cachedData: readFileSync(file + '.cache').subarray(4) });",
+    'process.stdout.write(String(script.cachedDataRejected));',
+  ].join('\n');
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile(process.execPath, [...flags, '-e', check], (error, stdout) => (error ? reject(error) : resolve(stdout))),
+  );
+  expect(out).toBe('false');
+});

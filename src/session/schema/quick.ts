@@ -1,4 +1,5 @@
 import type { Cookie, OriginState, Session } from './index.js';
+import { COOKIE_DOMAIN, COOKIE_NAME, COOKIE_PATH, COOKIE_VALUE, HEADER_NAME, HEADER_VALUE, PLAIN_TEXT } from './string-rules.js';
 
 /**
  * The common session file (cookies, local and session storage, default and per-origin headers;
@@ -40,11 +41,11 @@ export const DATETIME =
 function cookieOf(c: unknown): Cookie | undefined {
   if (!isPlainObject(c) || !onlyKeys(c, COOKIE_KEYS)) return undefined;
   const { name, value, domain, hostOnly, path, expires, httpOnly, secure, sameSite, partitionKey, setAt } = c;
-  if (typeof name !== 'string' || typeof value !== 'string' || typeof domain !== 'string' || domain.length === 0) return undefined;
-  if (typeof hostOnly !== 'boolean' || typeof path !== 'string' || !path.startsWith('/')) return undefined;
+  if (!matches(name, COOKIE_NAME) || !matches(value, COOKIE_VALUE) || !matches(domain, COOKIE_DOMAIN)) return undefined;
+  if (typeof hostOnly !== 'boolean' || !matches(path, COOKIE_PATH)) return undefined;
   if ((expires !== null && !isNumber(expires)) || typeof httpOnly !== 'boolean' || typeof secure !== 'boolean') return undefined;
   if (sameSite !== undefined && !SAME_SITE.has(sameSite as string)) return undefined;
-  if ((partitionKey !== undefined && typeof partitionKey !== 'string') || (setAt !== undefined && !isNumber(setAt))) return undefined;
+  if ((partitionKey !== undefined && !matches(partitionKey, PLAIN_TEXT)) || (setAt !== undefined && !isNumber(setAt))) return undefined;
   return {
     name,
     value,
@@ -70,13 +71,13 @@ function originStateOf(o: unknown): OriginState | undefined {
 
 function headersOf(h: unknown): Session['headers'] | undefined {
   if (!isPlainObject(h) || !onlyKeys(h, HEADERS_KEYS)) return undefined;
-  const byDefault = h.default === undefined ? {} : stringRecord(h.default);
+  const byDefault = h.default === undefined ? {} : headerRecord(h.default);
   if (!byDefault || (h.rules !== undefined && !(Array.isArray(h.rules) && h.rules.length === 0))) return undefined;
   const origins: Record<string, Record<string, string>> = {};
   if (h.origins !== undefined) {
     if (!isPlainObject(h.origins)) return undefined;
     for (const [origin, headers] of Object.entries(h.origins)) {
-      const record = stringRecord(headers);
+      const record = headerRecord(headers);
       if (!isOrigin(origin) || !record || origin === '__proto__') return undefined;
       origins[origin] = record;
     }
@@ -104,6 +105,18 @@ function stringRecord(value: unknown): Record<string, string> | undefined {
     out[key] = item;
   }
   return out;
+}
+
+/** A header map as v1.ts's HeaderMapSchema accepts it: token names, one-line values. */
+function headerRecord(value: unknown): Record<string, string> | undefined {
+  const record = stringRecord(value);
+  if (!record) return undefined;
+  for (const [name, item] of Object.entries(record)) if (!HEADER_NAME.test(name) || !HEADER_VALUE.test(item)) return undefined;
+  return record;
+}
+
+function matches(value: unknown, pattern: RegExp): value is string {
+  return typeof value === 'string' && pattern.test(value);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
