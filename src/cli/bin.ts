@@ -6,6 +6,14 @@ import { isRequestCommand } from './argv.js';
 import { parseRequestArgv } from './request-argv.js';
 import { loadRequestPath } from './request-loader.js';
 
+// A reader that stops early (`sessionjar edit --help | head`) closes the pipe: that ends the
+// output, it is no error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
+}
 const request = isRequestCommand(process.argv);
 // One request parses a few kilobytes: V8's baseline WebAssembly compiler is plenty for undici's
 // HTTP parser, and not running the optimising tier in the background saved about 110 ms of CPU
