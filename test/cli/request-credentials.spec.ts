@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { startHttpServer, type TestServer } from '../helpers/servers.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { cookie, sessionWith } from '../replay/fixtures.js';
 
 // Issue 10: a request whose credentials the user took out with -H answers for the user's
 // credentials, not the session's: a 401 must not start a re-login or rewrite the session file.
@@ -34,19 +35,13 @@ test.afterAll(() => server.close());
 
 /** A session with a cookie, a bearer token for the server's origin, and an OAuth refresh token (so a re-login needs no browser). */
 function writeSession(dir: string): string {
-  const at = new Date().toISOString();
-  const ref = { storage: 'localStorage', origin: server.origin, key: 'auth' };
-  const doc = {
-    version: 1,
-    generator: 'sessionjar@0.1.0',
+  const ref = { storage: 'localStorage', origin: server.origin, key: 'auth' } as const;
+  const doc = sessionWith([cookie('sid', 'logged-in-user', '127.0.0.1')], {
     name: 'app',
-    createdAt: at,
-    updatedAt: at,
-    cookies: [{ name: 'sid', value: 'logged-in-user', domain: '127.0.0.1', hostOnly: true, path: '/', expires: null, httpOnly: true, secure: false }],
     origins: [{ origin: server.origin, localStorage: { auth: JSON.stringify({ access_token: jwt(nowS() + 3600), refresh_token: 'rt-0' }) }, sessionStorage: {} }],
     headers: { default: {}, origins: { [server.origin]: { Authorization: 'Bearer tok-user' } }, rules: [] },
     tokens: { jwts: [], oauth: { tokenEndpoint: `${server.origin}/oauth/token`, refreshToken: { ...ref, jsonPath: 'refresh_token' }, accessToken: { ...ref, jsonPath: 'access_token' } } },
-  };
+  });
   const file = join(dir, 'app.json');
   writeFileSync(file, `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o600 });
   return file;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { startHttpServer, type TestServer } from '../helpers/servers.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { cookie, sessionWith } from '../replay/fixtures.js';
 
 // Issue 10: `request -v` and `-i` print what servers answer; secrets in those answers (a cookie a
 // header echoes, a code or token in a Location, a JWT in a header of any name) stay redacted
@@ -40,17 +41,7 @@ test.beforeAll(async () => {
 test.afterAll(() => server.close());
 
 function writeSession(dir: string): void {
-  const at = new Date().toISOString();
-  const doc = {
-    version: 1,
-    generator: 'sessionjar@0.1.0',
-    name: 'app',
-    createdAt: at,
-    updatedAt: at,
-    cookies: [{ name: 'sid', value: SECRETS.recorded, domain: '127.0.0.1', hostOnly: true, path: '/', expires: null, httpOnly: true, secure: false }],
-    origins: [],
-    headers: { default: {}, origins: {}, rules: [] },
-  };
+  const doc = sessionWith([cookie('sid', SECRETS.recorded, '127.0.0.1')], { name: 'app' });
   writeFileSync(join(dir, 'app.json'), `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o600 });
 }
 

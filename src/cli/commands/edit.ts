@@ -295,7 +295,7 @@ function parseHeaders(values: string[], origin: string | undefined): Record<stri
   const headers: Record<string, string> = {};
   for (const value of values) {
     const colon = value.indexOf(':');
-    if (colon < 0) throw new SessionjarError('USAGE', `--header: "${value}" is not 'Name: value'; give one like --header 'Origin: https://app.example'.`);
+    if (colon < 0) throw new SessionjarError('USAGE', `--header: a value without a colon is not 'Name: value' (not repeated here: it may hold a credential); give one like --header 'Origin: https://app.example'.`);
     const name = headerName(value.slice(0, colon), '--header');
     const text = value.slice(colon + 1).trim();
     if (text === '') throw new SessionjarError('USAGE', `--header: "${value}" has no value; to stop sending ${name}, use --remove-header ${name}.`);
