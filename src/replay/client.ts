@@ -8,7 +8,8 @@ import type { SessionStore } from '../store/types.js';
 import { Budget } from './budget.js';
 import { decodeBody } from './decompress.js';
 import { createDispatcher } from './dispatcher.js';
-import { fromFetchInput, toFetchResponse } from './fetch-adapter.js';
+import { fromFetchInput } from './fetch-adapter.js';
+import { toFetchResponse } from './fetch-response.js';
 import { HeaderPolicy, isCredentialHeader, lowerKeys, type HeaderMap } from './headers.js';
 import { SessionCookieJar, type CookieAccess } from './jar.js';
 import { resolveOptions, type ClientOptions, type ReplayEvent, type ResolvedOptions } from './options.js';
@@ -169,7 +170,8 @@ export class SessionClient implements AsyncDisposable {
   /**
    * WHATWG fetch with the session applied; takes what global fetch takes and returns a real
    * `Response` (with the final `url` and `redirected`). Request bodies are read into memory first,
-   * so redirects and retries can resend them.
+   * so redirects and retries can resend them. `text()`, `json()`, `arrayBuffer()` and `bytes()` read
+   * undici's body directly; the web stream is made only for `body`, `blob()`, `formData()`, `clone()`.
    *
    * @example
    * ```ts

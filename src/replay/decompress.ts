@@ -45,9 +45,14 @@ export function withBodyMixin(stream: Readable): Body {
     for await (const chunk of stream) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks);
   };
+  // As undici's body and fetch do, a leading UTF-8 byte order mark is not part of the text.
+  const text = async (): Promise<string> => {
+    const buffer = await bytes();
+    return buffer.toString('utf8', buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0);
+  };
   const mixin = {
-    text: async () => (await bytes()).toString('utf8'),
-    json: async () => JSON.parse((await bytes()).toString('utf8')) as unknown,
+    text,
+    json: async () => JSON.parse(await text()) as unknown,
     arrayBuffer: async () => {
       const buffer = await bytes();
       return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength);

@@ -1,7 +1,8 @@
-import type { ReplayRequestOptions, ReplayResponse } from './client.js';
+import { HEADER_NAME } from '../session/schema/string-rules.js';
+import type { ReplayRequestOptions } from './client.js';
 
-/** Statuses whose response has no body by definition (Fetch "null body status"). */
-const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+/** Printable ASCII with nothing to trim: a value `Headers` would keep exactly as it is. */
+const PLAIN_VALUE = /^(?:[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?)?$/;
 
 /**
  * A WHATWG Request (or URL + init) as the client's request options. The body is read into memory
@@ -37,12 +38,7 @@ export async function fromFetchInput(
 }
 
 function simpleOptions(init: RequestInit | undefined, body: string | Uint8Array | null): ReplayRequestOptions {
-  const headers: Record<string, string> = {};
-  if (init?.headers !== undefined) {
-    new Headers(init.headers).forEach((value, name) => {
-      headers[name] = value;
-    });
-  }
+  const headers = init?.headers === undefined ? {} : headerRecord(init.headers);
   // As fetch does for a string body.
   if (typeof body === 'string' && headers['content-type'] === undefined) headers['content-type'] = 'text/plain;charset=UTF-8';
   const method = init?.method;
@@ -55,23 +51,32 @@ function simpleOptions(init: RequestInit | undefined, body: string | Uint8Array 
   };
 }
 
-/** The client's response as a real `Response` with the final `url` and `redirected`, as fetch returns. */
-export function toFetchResponse(response: ReplayResponse, method: string): Response {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(response.headers)) {
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    else headers.append(name, value);
-  }
-  const empty = method === 'HEAD' || NULL_BODY.has(response.status);
-  if (empty) response.body.resume();
-  // Node's Response takes an async iterable (a Readable) as body; the DOM typings do not say so.
-  const result = new Response(empty ? null : (response.body as unknown as BodyInit), {
-    status: response.status,
-    statusText: response.statusText ?? '',
-    headers,
+/**
+ * Headers as `new Headers(init)` gives them, lower-cased. A plain object of valid names and plain
+ * values (nearly every call) is copied directly, at less than half the cost; anything else, invalid
+ * input included, goes through `Headers` for its exact normalization and errors.
+ */
+function headerRecord(init: HeadersInit): Record<string, string> {
+  const plain = copyPlain(init);
+  if (plain) return plain;
+  const headers: Record<string, string> = {};
+  new Headers(init).forEach((value, name) => {
+    headers[name] = value;
   });
-  // A constructed Response has url '' and redirected false; fetch() sets both internally.
-  Object.defineProperty(result, 'url', { value: response.url, enumerable: true });
-  Object.defineProperty(result, 'redirected', { value: response.redirects.length > 0, enumerable: true });
-  return result;
+  return headers;
+}
+
+/** A plain object whose every header `Headers` would keep as given, lower-cased; else undefined. */
+function copyPlain(init: HeadersInit): Record<string, string> | undefined {
+  if (Object.getPrototypeOf(init) !== Object.prototype || Object.getOwnPropertySymbols(init).length > 0) return undefined;
+  const record = init as Record<string, unknown>;
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(record)) {
+    const value = record[name];
+    const lower = name.toLowerCase();
+    // A name given twice in different cases is joined by Headers.
+    if (typeof value !== 'string' || !HEADER_NAME.test(name) || !PLAIN_VALUE.test(value) || out[lower] !== undefined) return undefined;
+    out[lower] = value;
+  }
+  return out;
 }
