@@ -1,17 +1,17 @@
-// Builds the library (tsc: dist/**/*.js + .d.ts) and the CLI as one esbuild bundle (dist/cli.js):
+// Builds the library's types (tsc: dist/**/*.d.ts), the library as an esbuild bundle
+// (dist/index.js with its lazily loaded chunks in dist/lib/) and the CLI as another (dist/cli.js):
 // a single file with lazily loaded chunks starts much faster than hundreds of node_modules files.
 // Playwright stays external: only `record` loads it, and only when it runs.
 // Everything is built into a fresh folder that then replaces dist/ by rename, so a test or a
 // parallel build never runs a half-written dist/.
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 /**
  * zod's `z` namespace re-exports every locale (about 360 KB of the bundle, parsed on every start);
- * sessionjar's messages are English, so the bundle keeps only `en`. Measured: the CLI's chunks go
+ * sessionjar's messages are English, so the bundles keep only `en`. Measured: the CLI's chunks go
  * from 2.58 MB to 2.22 MB.
  */
 const zodEnglishOnly = {
@@ -109,9 +109,30 @@ const requestBundle = {
   },
 };
 
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
 const out = `dist.build-${process.pid}`;
 try {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json', '--outDir', out], { stdio: 'inherit' });
+  // The library as a bundle rather than tsc's hundred-odd modules plus zod's: importing it costs a
+  // replaying script about 5 MiB less peak memory (bench/run.mjs's RSS rows). zod is inlined with
+  // only its English locale; the other dependencies stay packages of their own, shared with the
+  // caller's (an undici Agent given as `dispatcher`). Without whitespace the source has no comments,
+  // so V8 keeps it as one-byte text; names stay, for stack traces.
+  await build({
+    entryPoints: { index: 'src/index.ts' },
+    outdir: out,
+    bundle: true,
+    splitting: true,
+    chunkNames: 'lib/[name]-[hash]',
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: [...Object.keys(pkg.dependencies).filter((name) => name !== 'zod'), 'playwright', '@playwright/test'],
+    plugins: [zodEnglishOnly],
+    minifyWhitespace: true,
+    minifySyntax: true,
+    logLevel: 'warning',
+  });
   await build({
     entryPoints: { cli: 'src/cli/bin.ts' },
     outdir: out,
@@ -147,9 +168,9 @@ try {
   // V8's code cache for it (src/cli/code-cache.ts), made under the flags bin.ts sets for a request
   // (src/replay/linear-regexp.ts's, then --liftoff-only): V8 accepts a cache only under the flags
   // it was made with (test/cli/cold-start.spec.ts checks).
-  const codeCache = pathToFileURL(join(out, 'cli', 'code-cache.js')).href;
+  const { code: codeCache } = await transform(readFileSync('src/cli/code-cache.ts', 'utf8'), { loader: 'ts', format: 'esm' });
   execFileSync(process.execPath, ['--enable-experimental-regexp-engine', '--liftoff-only', '--input-type=module', '-e',
-    `import { writeCodeCache } from ${JSON.stringify(codeCache)}; writeCodeCache(${JSON.stringify(resolve(out, 'request.cjs'))});`], { stdio: 'inherit' });
+    `${codeCache}\nwriteCodeCache(${JSON.stringify(resolve(out, 'request.cjs'))});`], { stdio: 'inherit' });
   const old = `dist.old-${process.pid}`;
   try {
     renameSync('dist', old);
