@@ -4,7 +4,7 @@
 // Playwright stays external: only `record` loads it, and only when it runs.
 // Everything is built into a fresh folder that then replaces dist/ by rename, so a test or a
 // parallel build never runs a half-written dist/.
-import { build, transform } from 'esbuild';
+import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
@@ -71,19 +71,27 @@ const commanderIfUsed = {
 };
 
 /**
- * tough-cookie loads tldts (the public suffix list) with itself, yet needs it only when it checks a
- * cookie's domain (a Set-Cookie, a lookup by URL); sending the stored cookies needs none. This loads
- * it on the first check instead. The build fails if tough-cookie's import ever changes.
+ * Two changes to tough-cookie for a cold start; the build fails if either line ever changes.
+ * - It loads tldts (the public suffix list) with itself, yet needs it only when it checks a cookie's
+ *   domain (a Set-Cookie, a lookup by URL); sending the stored cookies needs none. This loads it on
+ *   the first check instead.
+ * - Its IPv6 pattern is large: V8 compiles it on first use, about 3 ms, and tough-cookie tries it on
+ *   every cookie domain. Each of its alternatives holds a ':', so a domain without one skips it with
+ *   the same answer.
  */
-const lazyTldts = {
-  name: 'tough-cookie-lazy-tldts',
+const toughCookie = {
+  name: 'tough-cookie-cold-start',
   setup(b) {
     b.onLoad({ filter: /[\\/]tough-cookie[\\/]dist[\\/]index\.js$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      const eager = 'import { getDomain } from "tldts";';
-      if (source.split(eager).length !== 2) throw new Error(`${args.path}: expected exactly one '${eager}'; update scripts/build.mjs`);
-      const lazy = 'let tldts;\nconst getDomain = (...args) => (tldts ??= require("tldts")).getDomain(...args);';
-      return { contents: source.replace(eager, lazy), loader: 'js' };
+      let source = readFileSync(args.path, 'utf8');
+      const replace = (eager, lazy) => {
+        if (source.split(eager).length !== 2) throw new Error(`${args.path}: expected exactly one '${eager}'; update scripts/build.mjs`);
+        source = source.replace(eager, () => lazy);
+      };
+      replace('import { getDomain } from "tldts";', 'let tldts;\nconst getDomain = (...args) => (tldts ??= require("tldts")).getDomain(...args);');
+      const ipV6 = 'var IP_V6_REGEX_OBJECT = new RegExp(`^${IP_V6_REGEX}$`);';
+      replace(ipV6, `${ipV6}\nconst ipV6Test = IP_V6_REGEX_OBJECT.test;\nIP_V6_REGEX_OBJECT.test = function (s) { return \`\${s}\`.includes(":") && ipV6Test.call(this, s); };`);
+      return { contents: source, loader: 'js' };
     });
   },
 };
@@ -144,7 +152,7 @@ try {
     target: 'node20',
     external: ['playwright-core', 'playwright', '@playwright/test'],
     banner: { js: "import { createRequire as __sjCreateRequire } from 'node:module'; const require = __sjCreateRequire(import.meta.url);" },
-    plugins: [requestBundle, zodEnglishOnly, undiciCore, lazyHttp2, lazyTldts],
+    plugins: [requestBundle, zodEnglishOnly, undiciCore, lazyHttp2, toughCookie],
     logLevel: 'warning',
   });
   // A plain `sessionjar request` (cli/request-fast.ts) as one CommonJS file: one file to read and
@@ -158,19 +166,31 @@ try {
     platform: 'node',
     target: 'node20',
     external: ['playwright-core', 'playwright', '@playwright/test'],
-    plugins: [commanderIfUsed, zodEnglishOnly, undiciCore, lazyHttp2, lazyTldts],
+    plugins: [commanderIfUsed, zodEnglishOnly, undiciCore, lazyHttp2, toughCookie],
     // import('playwright-core') as require(): code-cache.ts runs the bundle without an ESM loader.
     supported: { 'dynamic-import': false },
     minifyWhitespace: true,
     minifySyntax: true,
     logLevel: 'warning',
   });
-  // V8's code cache for it (src/cli/code-cache.ts), made under the flags bin.ts sets for a request
-  // (src/replay/linear-regexp.ts's, then --liftoff-only): V8 accepts a cache only under the flags
-  // it was made with (test/cli/cold-start.spec.ts checks).
-  const { code: codeCache } = await transform(readFileSync('src/cli/code-cache.ts', 'utf8'), { loader: 'ts', format: 'esm' });
-  execFileSync(process.execPath, ['--enable-experimental-regexp-engine', '--liftoff-only', '--input-type=module', '-e',
-    `${codeCache}\nwriteCodeCache(${JSON.stringify(resolve(out, 'request.cjs'))});`], { stdio: 'inherit' });
+  // V8's code cache for it (src/cli/code-cache.ts, scripts/request-cache.mjs), made under the flags
+  // bin.ts sets for a request (src/replay/linear-regexp.ts's, then --liftoff-only): V8 accepts a
+  // cache only under the flags it was made with (test/cli/cold-start.spec.ts checks). tsc emits
+  // only types, so the two modules the script needs are built for it, then removed.
+  const tools = join(out, 'cache-tools');
+  await build({
+    entryPoints: { 'code-cache': 'src/cli/code-cache.ts', 'request-argv': 'src/cli/request-argv.ts' },
+    outdir: tools,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  execFileSync(process.execPath, ['--enable-experimental-regexp-engine', '--liftoff-only', 'scripts/request-cache.mjs', out, tools], { stdio: 'inherit' });
+  rmSync(tools, { recursive: true, force: true });
   const old = `dist.old-${process.pid}`;
   try {
     renameSync('dist', old);

@@ -1,16 +1,17 @@
 import { Blob } from 'node:buffer';
 import { pipeline, type Readable, type Transform } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 
 type Body = Dispatcher.ResponseData['body'];
 
+// node:zlib on the first encoded body: loading it costs a cold `sessionjar request` milliseconds.
+const zlib = () => process.getBuiltinModule('node:zlib');
 const DECODERS: Record<string, () => Transform> = {
-  gzip: createGunzip,
-  'x-gzip': createGunzip,
-  deflate: createInflate,
-  br: createBrotliDecompress,
+  gzip: () => zlib().createGunzip(),
+  'x-gzip': () => zlib().createGunzip(),
+  deflate: () => zlib().createInflate(),
+  br: () => zlib().createBrotliDecompress(),
 };
 
 /** Statuses and methods whose response has no body to decode. */

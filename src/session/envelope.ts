@@ -1,5 +1,7 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt } from 'node:crypto';
 import { SessionjarError } from '../core/errors.js';
+
+/** node:crypto when a file is encrypted: loading it costs a cold `sessionjar request` of a plain file milliseconds. */
+const crypto = () => process.getBuiltinModule('node:crypto');
 
 /**
  * The whole-file encryption envelope of format version 1:
@@ -62,11 +64,11 @@ export async function encryptSession(plaintext: string, key: KeySource, reuse?: 
     reuse && reuse.kdf === kdf
       ? headerOnly(reuse)
       : kdf === 'scrypt'
-        ? { version: 1, format: ENVELOPE_FORMAT, kdf, kdfParams: { ...SCRYPT_PARAMS }, salt: randomBytes(16).toString('base64') }
+        ? { version: 1, format: ENVELOPE_FORMAT, kdf, kdfParams: { ...SCRYPT_PARAMS }, salt: crypto().randomBytes(16).toString('base64') }
         : { version: 1, format: ENVELOPE_FORMAT, kdf };
   const aesKey = await deriveKey(header, key, 'new file');
-  const nonce = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', aesKey, nonce);
+  const nonce = crypto().randomBytes(12);
+  const cipher = crypto().createCipheriv('aes-256-gcm', aesKey, nonce);
   cipher.setAAD(aad(header));
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   const { version, ...rest } = header;
@@ -148,7 +150,7 @@ export async function decryptEnvelope(doc: Record<string, unknown>, key: KeySour
   }
   const aesKey = await deriveKey(header, key, file);
   try {
-    const decipher = createDecipheriv('aes-256-gcm', aesKey, Buffer.from(e.nonce!, 'base64'));
+    const decipher = crypto().createDecipheriv('aes-256-gcm', aesKey, Buffer.from(e.nonce!, 'base64'));
     decipher.setAAD(aad(header));
     decipher.setAuthTag(Buffer.from(e.tag!, 'base64'));
     return Buffer.concat([decipher.update(Buffer.from(e.ciphertext!, 'base64')), decipher.final()]).toString('utf8');
@@ -212,14 +214,14 @@ async function deriveKey(header: EnvelopeHeader, key: KeySource, file: string): 
   }
   const { N, r, p } = header.kdfParams!;
   const passphrase = key.passphrase.normalize('NFC');
-  const id = createHash('sha256')
+  const id = crypto().createHash('sha256')
     .update(JSON.stringify([passphrase, header.salt, N, r, p]))
     .digest('hex');
   const cached = keyCache.get(id);
   if (cached) return cached;
   const derived = await new Promise<Buffer>((resolve, reject) => {
     // Node refuses scrypt above 32 MiB unless maxmem is raised; 128·N·r is the working set, doubled for headroom.
-    scrypt(passphrase, Buffer.from(header.salt!, 'base64'), 32, { N, r, p, maxmem: 2 * 128 * N * r + 1024 * 1024 }, (error, k) =>
+    crypto().scrypt(passphrase, Buffer.from(header.salt!, 'base64'), 32, { N, r, p, maxmem: 2 * 128 * N * r + 1024 * 1024 }, (error, k) =>
       error ? reject(new SessionjarError('ENCRYPTION_ERROR', `${file}: key derivation failed: ${error.message}`, { cause: error })) : resolve(k),
     );
   });

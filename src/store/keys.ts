@@ -34,7 +34,8 @@ const HOW_TO =
  */
 export function envKeyProvider(options: EnvKeyOptions = {}): KeyProvider {
   const env = options.env ?? process.env;
-  const ask =
+  // Settled when a passphrase is first needed: process.stdin sets up a stream a plain file never reads.
+  const prompt = () =>
     typeof options.prompt === 'function'
       ? options.prompt
       : (options.prompt ?? (process.stdin.isTTY === true && process.stderr.isTTY === true))
@@ -43,6 +44,7 @@ export function envKeyProvider(options: EnvKeyOptions = {}): KeyProvider {
   let typed: Promise<string> | undefined;
   const passphrase = (file: string, confirm: boolean): Promise<string> | undefined => {
     if (env.SESSIONJAR_PASSPHRASE) return Promise.resolve(env.SESSIONJAR_PASSPHRASE);
+    const ask = prompt();
     if (!ask) return undefined;
     typed ??= askPassphrase(ask, file, confirm).catch((error: unknown) => {
       typed = undefined;

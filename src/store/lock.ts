@@ -1,8 +1,10 @@
 import { open, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SessionjarError } from '../core/errors.js';
+
+/** node:os once a lock is taken: a plain `sessionjar request` takes none and saves loading it. */
+const hostname = () => process.getBuiltinModule('node:os').hostname();
 
 export interface FileLockOptions {
   /** Give up with LOCK_TIMEOUT after this long (default 10 s). */

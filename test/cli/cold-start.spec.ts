@@ -45,13 +45,14 @@ function run(args: string[], cli = CLI): Promise<{ status: number; stdout: strin
   });
 }
 
-test('a plain GET loads neither zod, commander, HTTP/2, TLS nor undici’s fetch', async () => {
+test('a plain GET loads neither zod, commander, HTTP/2, TLS, undici’s fetch nor crypto', async () => {
   const { status, stdout, probe } = await run(['request', 'plain', `${origin}/`]);
   expect(status).toBe(0);
   expect(stdout).toBe('hello');
   expect(probe.zod).toBe(false);
-  // commander loads child_process; undici's HTTP/2 client loads http2 and tls; its fetch loads worker_threads.
-  for (const builtin of ['child_process', 'http2', 'tls', 'worker_threads']) expect(probe.builtins).not.toContain(builtin);
+  // commander loads child_process; undici's HTTP/2 client loads http2 and tls; its fetch loads
+  // worker_threads; crypto is for encrypted files and saves, os for locks.
+  for (const builtin of ['child_process', 'http2', 'tls', 'worker_threads', 'crypto', 'os']) expect(probe.builtins).not.toContain(builtin);
 });
 
 test('a file beyond the quick check is validated by zod, on the same fast path', async () => {

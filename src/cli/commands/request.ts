@@ -114,13 +114,20 @@ export function makeRequestCommand(): Command {
 
 /** The command's action; also run without commander for a plain command line (cli/request-fast.ts). */
 export async function runRequest(name: string, url: string, raw: RawOptions, store: SessionStore): Promise<void> {
-  const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
-  const options = await parseRequestOptions(name, url, raw, io.stdin);
+  // process.stdin sets up a stream on first read of it: only a body from `@-` needs one.
+  const io = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    get stdin() {
+      return process.stdin;
+    },
+  };
+  const options = await parseRequestOptions(name, url, raw, io);
   await sendRequest(options, store, io);
 }
 
 /** Turns the command line into {@link RequestCliOptions}; every mistake is a USAGE error naming the value. */
-export async function parseRequestOptions(session: string, url: string, raw: RawOptions, stdin: Readable): Promise<RequestCliOptions> {
+export async function parseRequestOptions(session: string, url: string, raw: RawOptions, io: Pick<RequestIo, 'stdin'>): Promise<RequestCliOptions> {
   if (!/^https?:\/\//i.test(url)) {
     throw new SessionjarError('USAGE', `<url>: "${url}" is not an absolute http(s) URL; give one like https://example.com/path.`);
   }
@@ -130,10 +137,10 @@ export async function parseRequestOptions(session: string, url: string, raw: Raw
   const headers = parseHeaders(raw.header);
   let body: Buffer | undefined;
   if (raw.data !== undefined) {
-    body = await readBodyArg(raw.data, '-d/--data', stdin);
+    body = await readBodyArg(raw.data, '-d/--data', io);
     setDefault(headers, 'content-type', 'application/x-www-form-urlencoded');
   } else if (raw.json !== undefined) {
-    body = await readBodyArg(raw.json, '--json', stdin);
+    body = await readBodyArg(raw.json, '--json', io);
     try {
       JSON.parse(body.toString('utf8'));
     } catch (error) {
@@ -267,12 +274,12 @@ function setDefault(headers: Record<string, string | null>, name: string, value:
 }
 
 /** `text`, `@file` or `@-` (stdin), as raw bytes: curl's --data-binary, so a file is sent unchanged. */
-async function readBodyArg(arg: string, option: string, stdin: Readable): Promise<Buffer> {
+async function readBodyArg(arg: string, option: string, io: Pick<RequestIo, 'stdin'>): Promise<Buffer> {
   if (!arg.startsWith('@')) return Buffer.from(arg, 'utf8');
   const file = arg.slice(1);
   if (file === '-') {
     const chunks: Buffer[] = [];
-    for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+    for await (const chunk of io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
     return Buffer.concat(chunks);
   }
   return readOptionFile(file, option);
