@@ -1,4 +1,3 @@
-import type { Dispatcher } from 'undici';
 import type { SessionjarError } from '../core/errors.js';
 import { totalTimeoutError } from './transport-errors.js';
 
@@ -6,7 +5,8 @@ import { totalTimeoutError } from './transport-errors.js';
  * The time one call may take (`timeouts.total`), redirects, retries and reading the body included.
  * Enforced without an abort signal per request (undici's signal handling costs more than the whole
  * cookie path): each hop's headers timeout is capped at what is left, waits between retries are
- * too, and a body still unread when time runs out is destroyed with the timeout error.
+ * too, and a body still unread when time runs out is destroyed with the timeout error (see
+ * body-deadlines.ts).
  *
  * @example
  * ```ts
@@ -15,7 +15,8 @@ import { totalTimeoutError } from './transport-errors.js';
  * ```
  */
 export class Budget {
-  private readonly end: number;
+  /** When the time runs out, on the monotonic clock (`performance.now()`). */
+  readonly end: number;
 
   constructor(
     private readonly method: string,
@@ -24,12 +25,12 @@ export class Budget {
     /** The caller's signal, handed to undici only when there is one. */
     readonly signal: AbortSignal | undefined,
   ) {
-    this.end = Date.now() + total;
+    this.end = performance.now() + total;
   }
 
   /** `ms` or the time left, whichever is shorter; throws the timeout error when none is left. */
   cap(ms: number): number {
-    const left = this.end - Date.now();
+    const left = this.end - performance.now();
     if (left <= 0) throw this.expired();
     return Math.min(ms, left);
   }
@@ -55,18 +56,5 @@ export class Budget {
       }, wait);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
-  }
-
-  /** Destroys the body with the timeout error if it is still being read when the budget runs out. */
-  guard(body: Dispatcher.ResponseData['body']): void {
-    const timer = setTimeout(() => {
-      // A body nobody reads is freed, not turned into an uncaught exception that kills the process;
-      // a reader (text(), json(), a pipe) still gets the timeout error through its own listener.
-      if (body.listenerCount('error') === 0) body.once('error', () => undefined);
-      body.destroy(this.expired());
-    }, Math.max(0, this.end - Date.now()));
-    // An unread body must not keep the process alive for the rest of the budget.
-    timer.unref();
-    body.once('close', () => clearTimeout(timer));
   }
 }

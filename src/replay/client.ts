@@ -5,6 +5,7 @@ import type { Session } from '../session/schema/index.js';
 import { loggedOutReason, needsBody } from '../session/logged-out.js';
 import { defaultStore } from '../store/default-store.js';
 import type { SessionStore } from '../store/types.js';
+import { BodyDeadlines } from './body-deadlines.js';
 import { Budget } from './budget.js';
 import { decodeBody } from './decompress.js';
 import { createDispatcher } from './dispatcher.js';
@@ -84,7 +85,8 @@ export class SessionClient implements AsyncDisposable {
   /** The snapshot staleness was last judged on, and when it was taken (see {@link isStale}). */
   private staleView: { state: Session; at: number; session: Session } | undefined;
   private readonly built = new Map<string, { base: HeaderMap; cookie: string; headers: HeaderMap }>();
-  private readonly urls = new Map<string, URL>();
+  private readonly urls = new Map<string, Hop>();
+  private readonly deadlines = new BodyDeadlines();
   private closed = false;
 
   /** Use {@link openSession} or {@link openSessionFrom}. */
@@ -130,7 +132,8 @@ export class SessionClient implements AsyncDisposable {
    */
   async request(input: string | URL, options: ReplayRequestOptions = {}): Promise<ReplayResponse> {
     if (this.closed) throw new SessionjarError('USAGE', 'This session was closed; open it again with openSession().');
-    const url = this.parse(input);
+    const hop = this.parse(input);
+    const url = hop.url;
     const method = (options.method ?? 'GET').toUpperCase();
     // A request whose credentials the caller removed or replaced is not the session's: its answer
     // says nothing about the login, so it never triggers a re-login (which would rewrite the file).
@@ -139,7 +142,7 @@ export class SessionClient implements AsyncDisposable {
 
     let budget = new Budget(method, url, this.resolved.timeouts.total, options.signal);
     const sentWith = this.state;
-    let response = await this.follow(url, method, options, budget);
+    let response = await this.follow(hop, method, options, budget);
     const refreshable = own && this.refreshable(response, method);
     const text = refreshable && this.checksBody(response, method) ? await this.peek(response, budget) : undefined;
     if (refreshable && this.loggedOut(response, text) !== undefined) {
@@ -150,7 +153,7 @@ export class SessionClient implements AsyncDisposable {
       // A re-login has its own timeout; the retried request gets the whole budget again, so a slow
       // browser login does not starve the request it was for.
       budget = new Budget(method, url, this.resolved.timeouts.total, options.signal);
-      response = await this.follow(url, method, options, budget);
+      response = await this.follow(hop, method, options, budget);
       // Once only: a second logged-out answer is an error, never another refresh.
       const again = this.loggedOut(response, this.checksBody(response, method) ? await this.peek(response, budget) : undefined);
       if (again !== undefined) {
@@ -163,7 +166,7 @@ export class SessionClient implements AsyncDisposable {
       }
     }
     // The total timeout covers reading the body too.
-    budget.guard(response.body);
+    this.deadlines.watch(response.body, budget);
     return response;
   }
 
@@ -243,8 +246,9 @@ export class SessionClient implements AsyncDisposable {
   }
 
   /** Follows redirects hop by hop, storing every hop's Set-Cookie and recomputing headers per hop. */
-  private async follow(start: URL, startMethod: string, options: ReplayRequestOptions, budget: Budget): Promise<ReplayResponse> {
-    let url = start;
+  private async follow(start: Hop, startMethod: string, options: ReplayRequestOptions, budget: Budget): Promise<ReplayResponse> {
+    let hop = start;
+    let url = start.url;
     let method = startMethod;
     let body: Body = options.body ?? null;
     let callerHeaders = options.headers ? lowerKeys<string | null>(options.headers) : undefined;
@@ -254,25 +258,24 @@ export class SessionClient implements AsyncDisposable {
     let from = url;
     const redirects: { url: string; status: number }[] = [];
     for (;;) {
-      // URL getters build a new string on every call: read the origin once per hop.
-      const origin = url.origin;
-      const headers = this.headersFor(url, origin, crossed, downgraded, callerHeaders);
+      const { href } = hop;
+      const headers = this.headersFor(hop, crossed, downgraded, callerHeaders);
       // A loop is the same request with the same cookies again; one that set new cookies on the way
       // (an OIDC login: /profile → IdP → /callback → /profile) is progress, bounded by maxRedirects.
       guard?.visit(method, url, headers.cookie, from);
-      const res = await this.send(url, origin, method, headers, body, budget);
+      const res = await this.send(hop, method, headers, body, budget);
       const status = res.statusCode;
       const setCookie = res.headers['set-cookie'];
       if (setCookie !== undefined) this.storeCookies(setCookie, url, callerHeaders?.cookie === null);
       if (this.writer && this.jar.hasChanges) this.writer.schedule();
-      this.emit?.({ type: 'response', status, url: url.href, headers: res.headers as Record<string, string | string[]> });
+      this.emit?.({ type: 'response', status, url: href, headers: res.headers as Record<string, string | string[]> });
       const target = options.redirect === 'manual' ? undefined : redirectTarget(status, res.headers.location, url);
       if (!target) {
-        mapBodyErrors(res.body, method, url.href, this.resolved.timeouts);
+        mapBodyErrors(res.body, method, href, this.resolved.timeouts);
         return {
           status,
           statusText: res.statusText,
-          url: url.href,
+          url: href,
           headers: res.headers as Record<string, string | string[]>,
           body: decodeBody(res.body, res.headers['content-encoding'], status, method),
           redirects,
@@ -280,9 +283,9 @@ export class SessionClient implements AsyncDisposable {
       }
       await res.body.dump();
       if (options.redirect === 'error') {
-        throw new SessionjarError('REDIRECT_ERROR', `${method} ${url.href} redirected (${status}) and redirect: 'error' was asked.`);
+        throw new SessionjarError('REDIRECT_ERROR', `${method} ${href} redirected (${status}) and redirect: 'error' was asked.`);
       }
-      redirects.push({ url: url.href, status });
+      redirects.push({ url: href, status });
       const next = redirectMethod(status, method);
       guard ??= new RedirectGuard(this.resolved.maxRedirects, method, url, headers.cookie);
       guard.hop(target, url);
@@ -292,7 +295,8 @@ export class SessionClient implements AsyncDisposable {
         if (callerHeaders) callerHeaders = withoutContentHeaders(callerHeaders);
       }
       if (url.protocol === 'https:' && target.protocol === 'http:') downgraded = true;
-      if (target.origin !== start.origin) crossed = true;
+      hop = hopOf(target);
+      if (hop.origin !== start.origin) crossed = true;
       url = target;
       method = next.method;
     }
@@ -311,9 +315,10 @@ export class SessionClient implements AsyncDisposable {
     }
   }
 
-  private headersFor(url: URL, origin: string, crossed: boolean, downgraded: boolean, callerHeaders: CallerHeaders | undefined): HeaderMap {
+  private headersFor(hop: Hop, crossed: boolean, downgraded: boolean, callerHeaders: CallerHeaders | undefined): HeaderMap {
+    const { url, origin } = hop;
     const safe = crossed || downgraded;
-    if (!safe && callerHeaders === undefined) return this.plainHeaders(url, origin);
+    if (!safe && callerHeaders === undefined) return this.plainHeaders(hop);
     const base = safe ? this.policy.forRedirect(origin, downgraded) : this.policy.forOrigin(origin);
     const headers: HeaderMap = { ...base };
     if (callerHeaders !== undefined) {
@@ -335,8 +340,7 @@ export class SessionClient implements AsyncDisposable {
    * long as the origin's headers and the Cookie header are the same strings, so an unchanged
    * session costs a lookup per request, not an object build.
    */
-  private plainHeaders(url: URL, origin: string): HeaderMap {
-    const key = origin + url.pathname;
+  private plainHeaders({ url, origin, key }: Hop): HeaderMap {
     const base = this.policy.forOrigin(origin);
     const cookie = this.jar.cookieHeader(url, true, key);
     const cached = this.built.get(key);
@@ -349,8 +353,7 @@ export class SessionClient implements AsyncDisposable {
 
   /** One hop, retried when that is safe: an idempotent method after a broken connection or a 429/502/503/504. */
   private async send(
-    url: URL,
-    origin: string,
+    { url, origin, path, href }: Hop,
     method: string,
     headers: HeaderMap,
     body: Body,
@@ -359,13 +362,13 @@ export class SessionClient implements AsyncDisposable {
     const { limit, maxRetryAfterMs } = this.resolved.retry;
     const retryable = limit > 0 && isIdempotent(method);
     for (let attempt = 0; ; attempt++) {
-      this.emit?.({ type: 'request', method, url: url.href, headers });
+      this.emit?.({ type: 'request', method, url: href, headers });
       const headersTimeout = budget.cap(this.resolved.timeouts.headers);
       let res: Dispatcher.ResponseData;
       try {
         res = await this.dispatcher.request({
           origin,
-          path: url.pathname + url.search,
+          path,
           method: method as Dispatcher.HttpMethod,
           headers,
           body,
@@ -399,15 +402,15 @@ export class SessionClient implements AsyncDisposable {
   }
 
   /** Parsed once per distinct URL string: scripts call the same few URLs over and over. */
-  private parse(input: string | URL): URL {
-    if (typeof input !== 'string') return parseUrl(input);
-    let url = this.urls.get(input);
-    if (url === undefined) {
-      url = parseUrl(input);
+  private parse(input: string | URL): Hop {
+    if (typeof input !== 'string') return hopOf(parseUrl(input));
+    let hop = this.urls.get(input);
+    if (hop === undefined) {
+      hop = hopOf(parseUrl(input));
       if (this.urls.size >= MAX_CACHED) this.urls.clear();
-      this.urls.set(input, url);
+      this.urls.set(input, hop);
     }
-    return url;
+    return hop;
   }
 
   /**
@@ -446,7 +449,7 @@ export class SessionClient implements AsyncDisposable {
 
   /** Reads the body for the logged-out check and puts back one that still yields every byte. */
   private async peek(response: ReplayResponse, budget: Budget): Promise<string | undefined> {
-    budget.guard(response.body);
+    this.deadlines.watch(response.body, budget);
     const { text, body } = await peekBody(response.body);
     response.body = body;
     return text;
@@ -515,6 +518,26 @@ const STALE_RECHECK_MS = 1000;
 
 /** Bounds the per-client caches of parsed URLs and built headers. */
 const MAX_CACHED = 500;
+
+/**
+ * A URL with the strings a hop needs, read once: URL getters build a new string on every call, and
+ * the same few URLs are requested over and over (the parsed ones are cached).
+ */
+interface Hop {
+  url: URL;
+  origin: string;
+  href: string;
+  /** Path and query, as the request line sends them. */
+  path: string;
+  /** Origin and path: what the Cookie header and the headers built from it depend on. */
+  key: string;
+}
+
+function hopOf(url: URL): Hop {
+  const origin = url.origin;
+  const pathname = url.pathname;
+  return { url, origin, href: url.href, path: pathname + url.search, key: origin + pathname };
+}
 
 function parseUrl(input: string | URL): URL {
   let url: URL;

@@ -3,8 +3,12 @@ import { touch } from '../session/new-session.js';
 import type { SessionStore } from '../store/types.js';
 import type { SessionCookieJar } from './jar.js';
 
-/** How long changes gather before one write: a burst of requests is one write, not a burst. */
-export const WRITE_DELAY_MS = 200;
+/**
+ * How long changes gather before one write: a burst of requests is one write, not a burst. A write
+ * reads, checks and fsyncs the whole file under the lock (about 2.3 ms of CPU for a 28-cookie
+ * session); once a second keeps that near 0.2% of a core while a server rotates cookies.
+ */
+export const WRITE_DELAY_MS = 1000;
 
 /**
  * Writes the jar's cookie changes into the session file through the store's locked `update`,

@@ -1,10 +1,16 @@
 import { expect, test } from '@playwright/test';
+import type { ServerResponse } from 'node:http';
 import net from 'node:net';
 import { openSessionFrom } from '../../src/replay/client.js';
 import { startHttpServer, type TestServer } from '../helpers/servers.js';
 import { sessionWith } from './fixtures.js';
 
 let server: TestServer;
+function trickle(res: ServerResponse): void {
+  res.writeHead(200);
+  const timer = setInterval(() => res.write('.'), 50);
+  res.on('close', () => clearInterval(timer));
+}
 let silent: net.Server;
 let silentPort: number;
 test.beforeAll(async () => {
@@ -15,10 +21,10 @@ test.beforeAll(async () => {
       res.writeHead(200, { 'content-length': '100' });
       return void res.write('partial');
     }
-    if (req.url === '/trickle') {
-      res.writeHead(200);
-      const timer = setInterval(() => res.write('.'), 50);
-      res.on('close', () => clearInterval(timer));
+    if (req.url === '/trickle' || req.url === '/slow-trickle') {
+      // /slow-trickle sends its headers late, so its body starts after a later request's.
+      if (req.url === '/slow-trickle') return void setTimeout(() => trickle(res), 300);
+      trickle(res);
     }
   });
   // Accepts TCP and never speaks: a TLS handshake against it never completes.
@@ -59,6 +65,21 @@ test('total timeout covers a body that trickles forever', async () => {
     message: `GET ${server.origin}/trickle: no complete response within 400 ms (total timeout). Raise timeouts.total (CLI: --timeout <seconds>) or check the server.`,
   });
   expect(Date.now() - started).toBeLessThan(3_000);
+  await session.close();
+});
+
+test('each body is cut at its own request\'s total timeout, whichever answered first', async () => {
+  const session = await openSessionFrom(sessionWith([]), { timeouts: { total: 600, body: 5_000 } });
+  const ended: string[] = [];
+  const read = async (path: string) => {
+    const res = await session.request(`${server.origin}${path}`);
+    await res.body.text().catch(() => ended.push(path));
+  };
+  // The first request's body arrives after the second's but its time runs out 150 ms sooner.
+  const first = read('/slow-trickle');
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  await Promise.all([first, read('/trickle')]);
+  expect(ended).toEqual(['/slow-trickle', '/trickle']);
   await session.close();
 });
 
