@@ -1,11 +1,12 @@
 import { Cookie as ToughCookie, CookieJar, MemoryCookieStore, canonicalDomain, cookieCompare, domainMatch, pathMatch } from 'tough-cookie';
 import type { Cookie } from '../session/schema/index.js';
 import { cookieKey, type CookieChanges } from '../session/merge.js';
-import { evictions, placeOf, refusal } from './cookie-rules.js';
+import { MAX_COOKIE_BYTES, evictions, placeOf, refusal } from './cookie-rules.js';
 import { fromToughCookie, toToughCookie } from './jar-convert.js';
+import { splitSetCookie } from './set-cookie-line.js';
 
-/** Bounds the Cookie-header cache: a crawl over many paths must not grow it without end. */
-const MAX_CACHED_HEADERS = 1000;
+/** Bounds the Cookie-header and Set-Cookie caches: a crawl over many paths must not grow them without end. */
+const MAX_CACHED = 1000;
 
 /**
  * Reading and setting the cookies of an open session.
@@ -47,7 +48,14 @@ export type RefusedCookie = (name: string, reason: string) => void;
 export class SessionCookieJar implements CookieAccess {
   private store = new MemoryCookieStore();
   private jar = newJar(this.store);
-  private readonly headers = new Map<string, string>();
+  private readonly headers = new Map<string, CachedHeader>();
+  /** Bumped when only cookie values changed: cached headers keep their cookies and rejoin them. */
+  private values = 0;
+  /**
+   * The cookie a Set-Cookie line stored, by origin, path, name and attributes: the same line with
+   * another value (a server rotating its session cookie) changes that cookie's value in place.
+   */
+  private readonly lastSet = new Map<string, ToughCookie>();
   /** Earliest expiry (ms) of a cookie in the jar: when it passes, cached headers may be stale. */
   private nextExpiry = Infinity;
   private readonly setAt = new Map<string, number>();
@@ -70,6 +78,7 @@ export class SessionCookieJar implements CookieAccess {
     this.jar = newJar(this.store);
     this.setAt.clear();
     this.nameVersions.clear();
+    this.lastSet.clear();
     const now = Date.now();
     for (const cookie of cookies) {
       if (cookie.expires !== null && cookie.expires * 1000 <= now) continue;
@@ -113,13 +122,17 @@ export class SessionCookieJar implements CookieAccess {
   cookieHeader(url: URL, secureCookies = true, cacheKey = url.origin + url.pathname): string {
     this.expireDue();
     const key = secureCookies ? cacheKey : `${cacheKey}\u0000insecure`;
-    let header = this.headers.get(key);
-    if (header === undefined) {
-      header = this.matching(url, secureCookies).map((c) => c.cookieString()).join('; ');
-      if (this.headers.size >= MAX_CACHED_HEADERS) this.headers.clear();
-      this.headers.set(key, header);
+    let cached = this.headers.get(key);
+    if (cached === undefined) {
+      const cookies = this.matching(url, secureCookies);
+      cached = { cookies, header: joined(cookies), values: this.values };
+      if (this.headers.size >= MAX_CACHED) this.headers.clear();
+      this.headers.set(key, cached);
+    } else if (cached.values !== this.values) {
+      cached.header = joined(cached.cookies);
+      cached.values = this.values;
     }
-    return header;
+    return cached.header;
   }
 
   /** Forgets what the passing of a cookie's expiry made stale. */
@@ -189,6 +202,10 @@ export class SessionCookieJar implements CookieAccess {
     const secureOrigin = isTrustworthy(target);
     let grew = false;
     for (const value of typeof values === 'string' ? [values] : values) {
+      // Only where a Set-Cookie cannot be refused for the cookies already in the jar (see refusal).
+      const line = secureOrigin ? splitSetCookie(value) : undefined;
+      const lineKey = line && `${target.origin}${target.pathname}\n${line.name}\n${line.attributes}`;
+      if (lineKey !== undefined && this.replaceValue(lineKey, line?.value ?? '')) continue;
       const cookie = ToughCookie.parse(value, { loose: true });
       if (!cookie) continue;
       const why = refusal(cookie, target, secureOrigin, () => this.all());
@@ -200,8 +217,12 @@ export class SessionCookieJar implements CookieAccess {
       const isNew = this.store.idx[domain]?.[path]?.[cookie.key] === undefined;
       const stored = this.jar.setCookieSync(cookie, target, { ignoreError: true });
       if (!stored) continue;
-      this.recordChange(stored);
+      const live = this.recordChange(stored);
       if (isNew) grew = true;
+      if (lineKey !== undefined && live && stored.key === line?.name) {
+        if (this.lastSet.size >= MAX_CACHED) this.lastSet.clear();
+        this.lastSet.set(lineKey, stored);
+      }
     }
     if (grew) this.evictOverLimit();
   }
@@ -252,18 +273,42 @@ export class SessionCookieJar implements CookieAccess {
     return this.changed.size > 0;
   }
 
-  private recordChange(stored: ToughCookie): void {
+  /**
+   * The same Set-Cookie line as one already stored, but for its value: the cookie it stored, still
+   * in the jar, gets the new value as tough-cookie would set it (same place, creation and attributes;
+   * Max-Age counted from now). False when that takes the full path: another cookie took its place,
+   * the line's Expires has passed, or the value is too long (a refusal to report).
+   */
+  private replaceValue(lineKey: string, value: string): boolean {
+    const cookie = this.lastSet.get(lineKey);
+    if (cookie === undefined || this.store.idx[cookie.domain ?? '']?.[cookie.path ?? '']?.[cookie.key] !== cookie) return false;
+    if (Buffer.byteLength(cookie.key) + Buffer.byteLength(value) > MAX_COOKIE_BYTES) return false;
+    const now = Date.now();
+    if (cookie.maxAge == null && cookie.expires instanceof Date && cookie.expires.getTime() <= now) return false;
+    cookie.value = value;
+    cookie.lastAccessed = new Date(now);
+    this.recordChange(cookie, true);
+    return true;
+  }
+
+  /**
+   * Notes a stored cookie for write-back and invalidates what derives from it; true unless it was
+   * stored expired (a removal). `valueOnly`: the cookie stayed in place and only its value changed.
+   */
+  private recordChange(stored: ToughCookie, valueOnly = false): boolean {
     const at = Date.now();
     const key = keyOf(stored);
     this.setAt.set(key, at);
     const expiry = stored.expiryTime();
     // tough-cookie keeps an already-expired cookie until the next lookup; for us it is a removal.
-    if (expiry !== undefined && expiry <= at) this.changed.set(key, { at });
-    else this.changed.set(key, { cookie: stored, at });
+    const live = expiry === undefined || expiry > at;
+    this.changed.set(key, live ? { cookie: stored, at } : { at });
     this.version++;
     this.nameVersions.set(stored.key, this.version);
-    this.headers.clear();
-    if (expiry !== undefined && expiry > at && expiry < this.nextExpiry) this.nextExpiry = expiry;
+    if (valueOnly) this.values++;
+    else this.headers.clear();
+    if (live && expiry !== undefined && expiry < this.nextExpiry) this.nextExpiry = expiry;
+    return live;
   }
 
   /** Drops what is over the per-site and total limits; each drop is written back as a removal. */
@@ -311,6 +356,17 @@ export class SessionCookieJar implements CookieAccess {
     const { setAt: _creation, ...rest } = cookie;
     return setAt === undefined ? rest : { ...rest, setAt };
   }
+}
+
+/** A Cookie header's value: its cookies, in order, and when their values were last joined. */
+interface CachedHeader {
+  cookies: ToughCookie[];
+  header: string;
+  values: number;
+}
+
+function joined(cookies: ToughCookie[]): string {
+  return cookies.map((c) => c.cookieString()).join('; ');
 }
 
 function newJar(store: MemoryCookieStore): CookieJar {

@@ -91,3 +91,53 @@ test('Cookie headers and rule values come from the host\'s own domains, not a wa
   }
   expect(walks).toBe(0);
 });
+
+test('a server rotating a cookie line after line gets what tough-cookie stores, whatever comes in between', () => {
+  // The same line with a new value changes the stored cookie in place; these steps try what must
+  // not take that path: another line taking the cookie's place, a removal, a new cookie.
+  const steps: [string, string][] = [
+    ['sid=1; Path=/; HttpOnly; SameSite=Lax', 'https://app.example.com/api/me'],
+    ['sid=2; Path=/; HttpOnly; SameSite=Lax', 'https://app.example.com/api/me'],
+    ['other=o; Path=/', 'https://app.example.com/'],
+    ['sid=3; Path=/; HttpOnly; SameSite=Lax', 'https://app.example.com/api/me'],
+    ['sid=s; Path=/; Secure', 'https://app.example.com/'],
+    ['sid=4; Path=/; HttpOnly; SameSite=Lax', 'https://app.example.com/api/me'],
+    ['sid=5; Path=/; HttpOnly; SameSite=Lax', 'https://app.example.com/api/me'],
+    ['sid=; Path=/; Max-Age=0', 'https://app.example.com/'],
+    ['sid=6; Path=/; HttpOnly; SameSite=Lax', 'https://app.example.com/api/me'],
+    ['sid=7; Path=/; HttpOnly; SameSite=Lax', 'https://app.example.com/api/me'],
+    ['tok=a; Max-Age=3600', 'http://127.0.0.1:9/x/y'],
+    ['tok=b; Max-Age=3600', 'http://127.0.0.1:9/x/y'],
+    ['tok=c; Max-Age=3600', 'http://127.0.0.1:9/other'],
+    ['tok=d; Max-Age=3600', 'http://127.0.0.1:9/x/y'],
+    ['tok=e; Domain=example.com', 'https://app.example.com/'],
+    ['tok=f; Domain=example.com', 'https://app.example.com/'],
+    ['  sid = 8 ; Path=/; HttpOnly; SameSite=Lax', 'https://app.example.com/api/me'],
+    ['sid=9; Path=/; HttpOnly; SameSite=Lax', 'https://app.example.com/api/me'],
+  ];
+  const ours = new SessionCookieJar();
+  const reference = new CookieJar(new MemoryCookieStore(), { rejectPublicSuffixes: true, allowSecureOnLocal: true, looseMode: true });
+  const shape = (c: { key?: string; name?: string; value: string; domain: string | null; path: string | null; secure: boolean; httpOnly: boolean; hostOnly: boolean | null }) =>
+    `${c.key ?? c.name}=${c.value} ${c.domain}${c.path}${c.secure ? ' secure' : ''}${c.httpOnly ? ' httponly' : ''}${c.hostOnly ? ' hostonly' : ''}`;
+  for (const [line, url] of steps) {
+    ours.set(line, url);
+    reference.setCookieSync(line, url, { ignoreError: true, loose: true });
+    for (const at of ['https://app.example.com/api/me', 'http://127.0.0.1:9/x/y', 'http://127.0.0.1:9/other']) {
+      expect(ours.header(at), `${line} → ${at}`).toBe(reference.getCookieStringSync(at));
+      expect(ours.get(at).map(shape).sort(), `${line} → ${at}`).toEqual(reference.getCookiesSync(at).map(shape).sort());
+    }
+  }
+  const tok = ours.list().find((c) => c.name === 'tok' && c.path === '/x');
+  expect(tok?.expires).toBeGreaterThan(Date.now() / 1000 + 3590);
+});
+
+test('a rotated value too long for a cookie is refused and the old value kept', () => {
+  const jar = new SessionCookieJar();
+  const url = new URL('https://app.example.com/');
+  const refused: string[] = [];
+  jar.storeSetCookies('sid=1; Path=/', url);
+  jar.storeSetCookies('sid=2; Path=/', url);
+  jar.storeSetCookies(`sid=${'x'.repeat(5000)}; Path=/`, url, (name, why) => refused.push(`${name}: ${why}`));
+  expect(refused).toEqual(['sid: name and value exceed 4096 bytes']);
+  expect(jar.cookieHeader(url)).toBe('sid=2');
+});
