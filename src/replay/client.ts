@@ -82,9 +82,9 @@ export class SessionClient implements AsyncDisposable {
   private readonly emit: ((event: ReplayEvent) => void) | undefined;
   private refreshing: Promise<void> | undefined;
   private snapshot: { state: Session; version: number; session: Session } | undefined;
-  /** The snapshot staleness was last judged on, and when it was taken (see {@link isStale}). */
-  private staleView: { state: Session; at: number; session: Session } | undefined;
-  private readonly built = new Map<string, { base: HeaderMap; cookie: string; headers: HeaderMap }>();
+  /** The snapshot staleness was last judged on, when, and the verdict (see {@link isStale}). */
+  private staleView: { state: Session; at: number; session: Session; stale: boolean } | undefined;
+  private readonly built = new Map<string, BuiltHeaders>();
   private readonly urls = new Map<string, Hop>();
   private readonly deadlines = new BodyDeadlines();
   private closed = false;
@@ -266,7 +266,7 @@ export class SessionClient implements AsyncDisposable {
       const res = await this.send(hop, method, headers, body, budget);
       const status = res.statusCode;
       const setCookie = res.headers['set-cookie'];
-      if (setCookie !== undefined) this.storeCookies(setCookie, url, callerHeaders?.cookie === null);
+      if (setCookie !== undefined) this.storeCookies(setCookie, hop, callerHeaders?.cookie === null);
       if (this.writer && this.jar.hasChanges) this.writer.schedule();
       this.emit?.({ type: 'response', status, url: href, headers: res.headers as Record<string, string | string[]> });
       const target = options.redirect === 'manual' ? undefined : redirectTarget(status, res.headers.location, url);
@@ -306,10 +306,10 @@ export class SessionClient implements AsyncDisposable {
    * Stores a hop's Set-Cookie, reporting refused cookies to `-v`. A request sent without the
    * session's cookies (`cookie: null`) is an anonymous visit: what it is given stays out of the session.
    */
-  private storeCookies(setCookie: string | string[], url: URL, anonymous: boolean): void {
+  private storeCookies(setCookie: string | string[], { url, href, key }: Hop, anonymous: boolean): void {
     const emit = this.emit;
-    const refused = emit && ((name: string, reason: string) => emit({ type: 'cookie-refused', url: url.href, name, reason }));
-    if (!anonymous) return this.jar.storeSetCookies(setCookie, url, refused);
+    const refused = emit && ((name: string, reason: string) => emit({ type: 'cookie-refused', url: href, name, reason }));
+    if (!anonymous) return this.jar.storeSetCookies(setCookie, url, refused, key);
     for (const value of typeof setCookie === 'string' ? [setCookie] : setCookie) {
       refused?.(value.slice(0, Math.max(0, value.indexOf('='))), "the request was sent without the session's cookies (cookie: null)");
     }
@@ -336,18 +336,26 @@ export class SessionClient implements AsyncDisposable {
   }
 
   /**
-   * The common case (no per-request headers, the origin asked for): the same headers object as
-   * long as the origin's headers and the Cookie header are the same strings, so an unchanged
-   * session costs a lookup per request, not an object build.
+   * The common case (no per-request headers, the origin asked for): the same headers object while
+   * no cookie changed (nor the session state the origin's headers come from), and while the
+   * origin's headers and the Cookie header come out the same strings after a change, so an
+   * unchanged session costs a lookup per request, not an object build.
    */
   private plainHeaders({ url, origin, key }: Hop): HeaderMap {
+    this.jar.expireDue();
+    const cached = this.built.get(key);
+    const version = this.jar.version;
+    if (cached && cached.version === version && cached.state === this.state) return cached.headers;
     const base = this.policy.forOrigin(origin);
     const cookie = this.jar.cookieHeader(url, true, key);
-    const cached = this.built.get(key);
-    if (cached && cached.base === base && cached.cookie === cookie) return cached.headers;
+    if (cached && cached.base === base && cached.cookie === cookie) {
+      cached.version = version;
+      cached.state = this.state;
+      return cached.headers;
+    }
     const headers = cookie === '' ? base : { ...base, cookie: base.cookie ? `${base.cookie}; ${cookie}` : cookie };
     if (this.built.size >= MAX_CACHED) this.built.clear();
-    this.built.set(key, { base, cookie, headers });
+    this.built.set(key, { base, cookie, headers, version, state: this.state });
     return headers;
   }
 
@@ -416,11 +424,11 @@ export class SessionClient implements AsyncDisposable {
   /**
    * Whether the refresher wants a refresh before this request. A server that rotates a cookie on
    * every response would otherwise make every request build a new snapshot and recompute its expiry,
-   * which costs more than the rest of the cookie path: after a cookie change the refresher sees a
-   * snapshot up to STALE_RECHECK_MS old (staleness is judged a margin of seconds ahead, and a login
-   * the server ended shows as a logged-out answer anyway). A new state (refresh, clear()) is seen at
-   * once, and a stale verdict is checked again on the live cookies, so a renewed cookie never causes
-   * a re-login.
+   * which costs more than the rest of the cookie path: the refresher judges a snapshot, and a fresh
+   * verdict holds, for up to STALE_RECHECK_MS (staleness is judged a margin of seconds ahead, and a
+   * login the server ended shows as a logged-out answer anyway). A new state (refresh, clear()) is
+   * judged at once, and a stale verdict is checked again on the live cookies, so a renewed cookie
+   * never causes a re-login.
    */
   private isStale(): boolean {
     const refresher = this.options.refresher;
@@ -428,10 +436,11 @@ export class SessionClient implements AsyncDisposable {
     const now = Date.now();
     let view = this.staleView;
     if (!view || view.state !== this.state || now - view.at >= STALE_RECHECK_MS) {
-      view = { state: this.state, at: now, session: this.session };
+      const session = this.session;
+      view = { state: this.state, at: now, session, stale: refresher.isStale(session) };
       this.staleView = view;
     }
-    if (!refresher.isStale(view.session)) return false;
+    if (!view.stale) return false;
     const live = this.session;
     return live === view.session || refresher.isStale(live);
   }
@@ -518,6 +527,16 @@ const STALE_RECHECK_MS = 1000;
 
 /** Bounds the per-client caches of parsed URLs and built headers. */
 const MAX_CACHED = 500;
+
+/** Headers built for a URL, with what they were built from and when they were last checked. */
+interface BuiltHeaders {
+  base: HeaderMap;
+  cookie: string;
+  headers: HeaderMap;
+  /** The jar version and session state the headers were last found current at. */
+  version: number;
+  state: Session;
+}
 
 /**
  * A URL with the strings a hop needs, read once: URL getters build a new string on every call, and

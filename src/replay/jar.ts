@@ -3,7 +3,7 @@ import type { Cookie } from '../session/schema/index.js';
 import { cookieKey, type CookieChanges } from '../session/merge.js';
 import { MAX_COOKIE_BYTES, evictions, placeOf, refusal } from './cookie-rules.js';
 import { fromToughCookie, toToughCookie } from './jar-convert.js';
-import { splitSetCookie } from './set-cookie-line.js';
+import { splitSetCookie, type SetCookieLine } from './set-cookie-line.js';
 
 /** Bounds the Cookie-header and Set-Cookie caches: a crawl over many paths must not grow them without end. */
 const MAX_CACHED = 1000;
@@ -52,10 +52,12 @@ export class SessionCookieJar implements CookieAccess {
   /** Bumped when only cookie values changed: cached headers keep their cookies and rejoin them. */
   private values = 0;
   /**
-   * The cookie a Set-Cookie line stored, by origin, path, name and attributes: the same line with
-   * another value (a server rotating its session cookie) changes that cookie's value in place.
+   * The cookies Set-Cookie lines stored, by cookie name: the same line (same URL, name and
+   * attributes) with another value, as a server rotating its session cookie sends, changes that
+   * cookie's value in place.
    */
-  private readonly lastSet = new Map<string, ToughCookie>();
+  private readonly lastSet = new Map<string, StoredLine[]>();
+  private lastSetSize = 0;
   /** Earliest expiry (ms) of a cookie in the jar: when it passes, cached headers may be stale. */
   private nextExpiry = Infinity;
   private readonly setAt = new Map<string, number>();
@@ -79,6 +81,7 @@ export class SessionCookieJar implements CookieAccess {
     this.setAt.clear();
     this.nameVersions.clear();
     this.lastSet.clear();
+    this.lastSetSize = 0;
     const now = Date.now();
     for (const cookie of cookies) {
       if (cookie.expires !== null && cookie.expires * 1000 <= now) continue;
@@ -194,9 +197,10 @@ export class SessionCookieJar implements CookieAccess {
   /**
    * Stores the Set-Cookie header(s) of a response from `url`; invalid, foreign, oversized or
    * unsafe cookies are ignored (`onRefused` hears of those cookie-rules.ts refuses), and the
-   * oldest cookies go when a site or the jar is over its limit.
+   * oldest cookies go when a site or the jar is over its limit. `scope` is the URL's origin and
+   * path, when the caller has that string at hand.
    */
-  storeSetCookies(values: string | string[] | undefined, url: string | URL, onRefused?: RefusedCookie): void {
+  storeSetCookies(values: string | string[] | undefined, url: string | URL, onRefused?: RefusedCookie, scope?: string): void {
     if (values === undefined) return;
     const target = typeof url === 'string' ? new URL(url) : url;
     const secureOrigin = isTrustworthy(target);
@@ -204,8 +208,8 @@ export class SessionCookieJar implements CookieAccess {
     for (const value of typeof values === 'string' ? [values] : values) {
       // Only where a Set-Cookie cannot be refused for the cookies already in the jar (see refusal).
       const line = secureOrigin ? splitSetCookie(value) : undefined;
-      const lineKey = line && `${target.origin}${target.pathname}\n${line.name}\n${line.attributes}`;
-      if (lineKey !== undefined && this.replaceValue(lineKey, line?.value ?? '')) continue;
+      if (line !== undefined) scope ??= target.origin + target.pathname;
+      if (line !== undefined && this.replaceValue(line, scope as string)) continue;
       const cookie = ToughCookie.parse(value, { loose: true });
       if (!cookie) continue;
       const why = refusal(cookie, target, secureOrigin, () => this.all());
@@ -219,10 +223,7 @@ export class SessionCookieJar implements CookieAccess {
       if (!stored) continue;
       const live = this.recordChange(stored);
       if (isNew) grew = true;
-      if (lineKey !== undefined && live && stored.key === line?.name) {
-        if (this.lastSet.size >= MAX_CACHED) this.lastSet.clear();
-        this.lastSet.set(lineKey, stored);
-      }
+      if (line !== undefined && live && stored.key === line.name) this.rememberLine(line, scope as string, stored);
     }
     if (grew) this.evictOverLimit();
   }
@@ -279,25 +280,43 @@ export class SessionCookieJar implements CookieAccess {
    * Max-Age counted from now). False when that takes the full path: another cookie took its place,
    * the line's Expires has passed, or the value is too long (a refusal to report).
    */
-  private replaceValue(lineKey: string, value: string): boolean {
-    const cookie = this.lastSet.get(lineKey);
-    if (cookie === undefined || this.store.idx[cookie.domain ?? '']?.[cookie.path ?? '']?.[cookie.key] !== cookie) return false;
-    if (Buffer.byteLength(cookie.key) + Buffer.byteLength(value) > MAX_COOKIE_BYTES) return false;
+  private replaceValue({ name, value, attributes }: SetCookieLine, scope: string): boolean {
+    const stored = this.lastSet.get(name)?.find((s) => s.scope === scope && s.attributes === attributes);
+    if (stored === undefined) return false;
+    const { cookie } = stored;
+    if (this.store.idx[cookie.domain ?? '']?.[cookie.path ?? '']?.[name] !== cookie) return false;
+    // A UTF-16 unit is at most 3 bytes of UTF-8: most values need no count.
+    if ((name.length + value.length) * 3 > MAX_COOKIE_BYTES && Buffer.byteLength(name) + Buffer.byteLength(value) > MAX_COOKIE_BYTES) return false;
     const now = Date.now();
     if (cookie.maxAge == null && cookie.expires instanceof Date && cookie.expires.getTime() <= now) return false;
     cookie.value = value;
     cookie.lastAccessed = new Date(now);
-    this.recordChange(cookie, true);
+    this.recordChange(cookie, true, stored.key);
     return true;
+  }
+
+  private rememberLine({ name, attributes }: SetCookieLine, scope: string, cookie: ToughCookie): void {
+    if (this.lastSetSize >= MAX_CACHED) {
+      this.lastSet.clear();
+      this.lastSetSize = 0;
+    }
+    const lines = this.lastSet.get(name) ?? [];
+    const line = { scope, attributes, cookie, key: keyOf(cookie) };
+    const at = lines.findIndex((s) => s.scope === scope && s.attributes === attributes);
+    if (at >= 0) lines[at] = line;
+    else {
+      lines.push(line);
+      this.lastSetSize++;
+    }
+    this.lastSet.set(name, lines);
   }
 
   /**
    * Notes a stored cookie for write-back and invalidates what derives from it; true unless it was
    * stored expired (a removal). `valueOnly`: the cookie stayed in place and only its value changed.
    */
-  private recordChange(stored: ToughCookie, valueOnly = false): boolean {
+  private recordChange(stored: ToughCookie, valueOnly = false, key = keyOf(stored)): boolean {
     const at = Date.now();
-    const key = keyOf(stored);
     this.setAt.set(key, at);
     const expiry = stored.expiryTime();
     // tough-cookie keeps an already-expired cookie until the next lookup; for us it is a removal.
@@ -356,6 +375,14 @@ export class SessionCookieJar implements CookieAccess {
     const { setAt: _creation, ...rest } = cookie;
     return setAt === undefined ? rest : { ...rest, setAt };
   }
+}
+
+/** A Set-Cookie line's URL (origin and path) and attributes, the cookie it stored and that cookie's key. */
+interface StoredLine {
+  scope: string;
+  attributes: string;
+  cookie: ToughCookie;
+  key: string;
 }
 
 /** A Cookie header's value: its cookies, in order, and when their values were last joined. */

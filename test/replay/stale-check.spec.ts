@@ -54,3 +54,21 @@ test('a cookie change that makes the session stale is noticed within a second, a
   expect(session.cookies.header(`${server.origin}/`)).toBe('sid=relogged');
   await session.close();
 });
+
+test('a refresher that gave up on a refresh ahead of the expiry is not asked to refresh again on the next request', async () => {
+  const reasons: RefreshReason[] = [];
+  let gaveUp = false;
+  // As createRefresher after a failed refresh of a still-valid session: the same session back, no longer stale.
+  const refresher: Refresher = {
+    isStale: () => !gaveUp,
+    refresh: async (reason) => {
+      reasons.push(reason);
+      gaveUp = true;
+      return reason.session as Session;
+    },
+  };
+  const session = await openSessionFrom(sessionWith([cookie('sid', 'old', '127.0.0.1')]), { refresher });
+  for (let i = 0; i < 5; i++) await (await session.request(`${server.origin}/plain`)).body.text();
+  expect(reasons.map((r) => r.kind)).toEqual(['stale']);
+  await session.close();
+});
