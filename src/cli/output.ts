@@ -1,6 +1,6 @@
 import { SessionjarError, isSessionjarError } from '../core/errors.js';
 import { exitCodeFor } from '../core/exit-codes.js';
-import { scrubRegistered } from '../core/redact.js';
+import { scrubRegistered, scrubUrls } from '../core/redact.js';
 
 /** Results go to stdout; progress, warnings and errors to stderr. */
 export function printJson(value: unknown): void {
@@ -17,16 +17,18 @@ export function warn(message: string): void {
 
 /**
  * Errors and their causes carry text sessionjar did not write (a server's answer, a library's
- * message): every secret value of the sessions this process loaded is scrubbed from it.
+ * message, a URL a server redirected to): every secret value of the sessions this process loaded
+ * is scrubbed from it, and credential-shaped parameters from the URLs in it.
  */
 export function printError(error: SessionjarError, json: boolean): void {
+  const scrub = (text: string) => scrubUrls(scrubRegistered(text));
   if (json) {
-    const payload = { error: { code: error.code, message: scrubRegistered(error.message), ...error.details } };
-    process.stderr.write(`${scrubRegistered(JSON.stringify(payload))}\n`);
+    const payload = { error: { code: error.code, message: error.message, ...error.details } };
+    process.stderr.write(`${scrub(JSON.stringify(payload))}\n`);
     return;
   }
-  process.stderr.write(scrubRegistered(`sessionjar: error [${error.code}]: ${error.message}\n`));
-  if (process.env.SESSIONJAR_DEBUG) process.stderr.write(scrubRegistered(causeChain(error)));
+  process.stderr.write(scrub(`sessionjar: error [${error.code}]: ${error.message}\n`));
+  if (process.env.SESSIONJAR_DEBUG) process.stderr.write(scrub(causeChain(error)));
 }
 
 /** Reports an error that ended a command and returns the exit status; anything but a SessionjarError is INTERNAL. */

@@ -20,7 +20,7 @@ const SECRET_HEADERS = new Set([
 
 export function isSecretHeader(name: string): boolean {
   const lower = name.toLowerCase();
-  return SECRET_HEADERS.has(lower) || /(token|secret|api[-_]?key|session|auth)/.test(lower);
+  return SECRET_HEADERS.has(lower) || /(token|secret|api[-_]?key|session|auth|csrf|xsrf)/.test(lower);
 }
 
 export interface RedactHint {
@@ -134,6 +134,22 @@ export function scrubCredentials(text: string): string {
     .replace(JSON_FIELD, (all, head: string, name: string, value: string) => (SECRET_FIELD.test(name) && value !== '' && !value.startsWith('[') ? `${head}${redact(value)}"` : all))
     .replace(PARAM, (all, lead: string, name: string, value: string) => (SECRET_PARAM.test(name) ? `${lead}${name}=${redact(value)}` : all))
     .replace(JWT, (jwt) => redact(jwt));
+}
+
+const URL_IN_TEXT = /\bhttps?:\/\/[^\s"'<>]+/g;
+
+/**
+ * `text` with the URLs in it scrubbed as {@link scrubText} scrubs (credential-shaped parameters,
+ * JWTs): for messages sessionjar wrote around URLs a server chose (a redirect it refused), where
+ * scrubbing the whole message would also hide the advice in it (`--header-rule X-XSRF-TOKEN=…`).
+ *
+ * @example
+ * ```ts
+ * scrubUrls('Redirect to https://app.example/cb?code=4f1a9c refused'); // '... ?code=[redacted 6 chars] refused'
+ * ```
+ */
+export function scrubUrls(text: string): string {
+  return text.replace(URL_IN_TEXT, (url) => scrubCredentials(url));
 }
 
 /**

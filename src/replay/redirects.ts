@@ -93,7 +93,7 @@ export class RedirectGuard {
   visit(method: string, url: URL, cookie: string | undefined, from: URL): void {
     const key = visitKey(method, url, cookie);
     if (this.seen.has(key)) {
-      throw redirectError(from, `it leads back to ${method} ${url.href} with the same cookies: a redirect loop`, url);
+      throw redirectError(from, `it leads back to ${method} ${safeUrl(url)} with the same cookies: a redirect loop`, url);
     }
     this.seen.add(key);
   }

@@ -129,11 +129,16 @@ test("-H 'Name:' leaves a header out, the session's own too; -H 'Name;' sends it
   expect(echo.headers.authorization).toBe(`Bearer ${TOKEN_SECRET}`);
 });
 
-test('a malformed -H is a usage error naming the value', async () => {
-  const run = await runCli(req(`${server.origin}/echo`, '-H', 'NoColonHere'));
+test('a malformed -H is a usage error that does not repeat a value which may hold a credential', async () => {
+  const run = await runCli(req(`${server.origin}/echo`, '-H', 'Authorization Bearer gho_NoColonHere'));
   expect(run.status).toBe(2);
-  expect(run.stderr).toContain(`-H/--header: "NoColonHere" is not 'Name: value'`);
+  expect(run.stderr).toContain(`-H/--header: a value without a colon is not 'Name: value'`);
+  expect(run.stderr).not.toContain('NoColonHere');
   expect(run.stdout.length).toBe(0);
+  const badName = await runCli(req(`${server.origin}/echo`, '-H', 'X Bad: secret-value'));
+  expect(badName.status).toBe(2);
+  expect(badName.stderr).toContain(`-H/--header: "X Bad" is not a header name`);
+  expect(badName.stderr).not.toContain('secret-value');
 });
 
 test('-d text posts form data; -d @file sends the file unchanged; -d @- reads stdin', async () => {
@@ -274,6 +279,13 @@ test('--max-redirects: follows up to n hops, fails with exit 9 past it', async (
   const tooMany = await runCli(req(`${server.origin}/redirect/3`, '--max-redirects', '2'));
   expect(tooMany.status).toBe(9);
   expect(tooMany.stderr).toContain('[REDIRECT_ERROR]');
+});
+
+test('a refused redirect names its URL without the credentials in it', async () => {
+  const run = await runCli(req(`${server.origin}/redirect/1?code=C0DE-S3CRET-42&page=2`, '--max-redirects', '0'));
+  expect(run.status).toBe(9);
+  expect(run.stderr).toContain(`Redirect from ${server.origin}/redirect/1?code=[redacted 14 chars]&page=2 refused`);
+  expect(run.stderr).not.toContain('C0DE-S3CRET-42');
 });
 
 test('cookie updates are written back, except with --read-only', async () => {

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { redact, registerSecrets, scrubCredentials, scrubText } from '../../src/core/redact.js';
+import { isSecretHeader, redact, registerSecrets, scrubCredentials, scrubText, scrubUrls } from '../../src/core/redact.js';
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1In0.c2ln';
 
@@ -35,4 +35,16 @@ test('scrubText: registered secrets and shapes, or everything as it is with reve
   const text = 'server said opaque-session-value-1 and ?code=C0DE99';
   expect(scrubText(text)).toBe(`server said ${redact('opaque-session-value-1')} and ?code=${redact('C0DE99')}`);
   expect(scrubText(text, true)).toBe(text);
+});
+
+test('scrubUrls hides credentials in the URLs of a message and leaves its advice alone', () => {
+  const advice = "add the rule with `sessionjar edit app --header-rule 'X-XSRF-TOKEN=cookie:XSRF-TOKEN'`";
+  expect(scrubUrls(`Redirect from https://app.example/cb?code=AbC123&state=s refused; ${advice}`)).toBe(
+    `Redirect from https://app.example/cb?code=${redact('AbC123')}&state=s refused; ${advice}`,
+  );
+});
+
+test('CSRF headers of any spelling count as credentials', () => {
+  for (const name of ['X-CSRF', 'X-XSRF', 'csrf', 'X-CSRFToken', 'X-Xsrf-Token']) expect(isSecretHeader(name), name).toBe(true);
+  for (const name of ['Accept', 'X-Requested-With', 'Origin']) expect(isSecretHeader(name), name).toBe(false);
 });

@@ -257,8 +257,12 @@ function parseHeaders(values: string[]): Record<string, string | null> {
     const empty = /^[^:]+;\s*$/.test(value);
     const colon = empty ? value.indexOf(';') : value.indexOf(':');
     const name = colon < 0 ? '' : value.slice(0, colon).trim();
+    // The value is not repeated: a mistyped `-H 'Authorization Bearer …'` holds a credential.
+    if (colon < 0) {
+      throw new SessionjarError('USAGE', `-H/--header: a value without a colon is not 'Name: value' (not repeated here: it may hold a credential); give one like -H 'Accept: text/html'.`);
+    }
     if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
-      throw new SessionjarError('USAGE', `-H/--header: "${value}" is not 'Name: value'; give one like -H 'Accept: text/html'.`);
+      throw new SessionjarError('USAGE', `-H/--header: "${name}" is not a header name; give one like -H 'Accept: text/html'.`);
     }
     const existing = Object.keys(headers).find((key) => key.toLowerCase() === name.toLowerCase()) ?? name;
     const text = empty ? '' : value.slice(colon + 1).trim();
