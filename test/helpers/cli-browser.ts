@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -52,15 +53,29 @@ export interface CliRun {
   exit: Promise<number | null>;
 }
 
-/** Starts `node <cli> ...args`, under `xvfb-run -a` when `display` (a headed browser needs one). */
+/**
+ * Starts `node <cli> ...args`, under `xvfb-run -a` when `display` (a headed browser needs one).
+ * `exit` is the CLI's own status: xvfb-run exits with one of its own when its clean-up fails (5,
+ * the CLI's code for a bad input), so under it the CLI's status is also written to a file.
+ */
 export function startCli(cli: string, args: string[], options: { env?: NodeJS.ProcessEnv; display?: boolean } = {}): CliRun {
-  const command = options.display ? ['xvfb-run', '-a', process.execPath, cli, ...args] : [process.execPath, cli, ...args];
-  const child = spawn(command[0]!, command.slice(1), { cwd: ROOT, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const statusFile = join(mkdtempSync(join(tmpdir(), 'sj-cli-status-')), 'status');
+  const command = options.display
+    ? ['xvfb-run', '-a', 'sh', '-c', '"$0" "$@"; status=$?; echo "$status" > "$SJ_TEST_STATUS_FILE"; exit "$status"', process.execPath, cli, ...args]
+    : [process.execPath, cli, ...args];
+  const env = { ...(options.env ?? process.env), SJ_TEST_STATUS_FILE: statusFile };
+  const child = spawn(command[0]!, command.slice(1), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout?.on('data', (d: Buffer) => (out += d));
   child.stderr?.on('data', (d: Buffer) => (err += d));
-  const exit = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  const exit = new Promise<number | null>((r) =>
+    child.on('exit', (code) => {
+      const status = existsSync(statusFile) ? readFileSync(statusFile, 'utf8').trim() : '';
+      rmSync(dirname(statusFile), { recursive: true, force: true });
+      r(/^\d+$/.test(status) ? Number(status) : code);
+    }),
+  );
   return { child, stdout: () => out, stderr: () => err, exit };
 }
 
