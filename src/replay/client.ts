@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import './linear-regexp.js';
 import { SessionjarError } from '../core/errors.js';
 import type { Session } from '../session/schema/index.js';
-import { loggedOutReason, needsBody } from '../session/logged-out.js';
+import { loggedOutReason, needsBody, type ObservedResponse } from '../session/logged-out.js';
 import { defaultStore } from '../store/default-store.js';
 import type { SessionStore } from '../store/types.js';
 import { BodyDeadlines } from './body-deadlines.js';
@@ -134,7 +134,7 @@ export class SessionClient implements AsyncDisposable {
     if (this.closed) throw new SessionjarError('USAGE', 'This session was closed; open it again with openSession().');
     const hop = this.parse(input);
     const url = hop.url;
-    const method = (options.method ?? 'GET').toUpperCase();
+    const method = options.method === undefined ? 'GET' : options.method.toUpperCase();
     // A request whose credentials the caller removed or replaced is not the session's: its answer
     // says nothing about the login, so it never triggers a re-login (which would rewrite the file).
     const own = options.headers === undefined || !replacesCredentials(options.headers);
@@ -374,15 +374,9 @@ export class SessionClient implements AsyncDisposable {
       const headersTimeout = budget.cap(this.resolved.timeouts.headers);
       let res: Dispatcher.ResponseData;
       try {
-        res = await this.dispatcher.request({
-          origin,
-          path,
-          method: method as Dispatcher.HttpMethod,
-          headers,
-          body,
-          headersTimeout,
-          ...(budget.signal ? { signal: budget.signal } : {}),
-        });
+        const request: Dispatcher.RequestOptions = { origin, path, method: method as Dispatcher.HttpMethod, headers, body, headersTimeout };
+        if (budget.signal) request.signal = budget.signal;
+        res = await this.dispatcher.request(request);
       } catch (error) {
         // A headers timeout cut short by the total budget is the total timeout.
         if (headersTimeout < this.resolved.timeouts.headers && causeCode(error) === 'UND_ERR_HEADERS_TIMEOUT') throw budget.expired();
@@ -467,16 +461,10 @@ export class SessionClient implements AsyncDisposable {
   /** Why this answer means logged out, by the session's login block (see session/logged-out.ts). */
   private loggedOut(response: ReplayResponse, body: string | undefined): string | undefined {
     const location = response.headers.location;
-    return loggedOutReason(
-      {
-        status: response.status,
-        url: response.url,
-        redirected: response.redirects.length > 0,
-        ...(typeof location === 'string' ? { location } : {}),
-        ...(body === undefined ? {} : { body }),
-      },
-      this.state.login,
-    );
+    const observed: ObservedResponse = { status: response.status, url: response.url, redirected: response.redirects.length > 0 };
+    if (typeof location === 'string') observed.location = location;
+    if (body !== undefined) observed.body = body;
+    return loggedOutReason(observed, this.state.login);
   }
 
   /** One refresh at a time per client; concurrent callers wait for the same one. */
