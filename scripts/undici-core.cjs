@@ -10,6 +10,7 @@ Object.assign(Dispatcher.prototype, require('undici/lib/api'));
 
 module.exports = {
   Agent: require('undici/lib/dispatcher/agent'),
+  Client: require('undici/lib/dispatcher/client'),
   Dispatcher,
   EnvHttpProxyAgent: require('undici/lib/dispatcher/env-http-proxy-agent'),
   Pool: require('undici/lib/dispatcher/pool'),

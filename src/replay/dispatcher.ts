@@ -1,4 +1,4 @@
-import { Agent, Dispatcher, EnvHttpProxyAgent, Pool, ProxyAgent } from 'undici';
+import { Agent, Client, Dispatcher, EnvHttpProxyAgent, Pool, ProxyAgent } from 'undici';
 import { SessionjarError } from '../core/errors.js';
 import type { ClientOptions, Timeouts } from './options.js';
 
@@ -28,9 +28,13 @@ export function createDispatcher(options: ClientOptions, timeouts: Required<Time
     // HTTP/1.1 trades head-of-line blocking for little and some servers mishandle it.
     factory: (origin, opts) => {
       const h2 = options.http2 === true && String(origin).startsWith('https:');
-      // One connection unless told otherwise: while the first one is still negotiating ALPN, the
-      // pool would otherwise open another per concurrent request and never multiplex.
-      return new Pool(origin, h2 ? { ...opts, allowH2: true, pipelining: H2_STREAMS, connections: options.connections ?? 1 } : opts);
+      if (!h2) return new Pool(origin, opts);
+      // One connection unless told otherwise: while the first one is still negotiating ALPN, a
+      // pool would otherwise open another per concurrent request and never multiplex. One is a
+      // Client of its own, as undici's Agent makes it: a pool of one costs a layer per request.
+      const connections = options.connections ?? 1;
+      const h2opts = { ...opts, allowH2: true, pipelining: H2_STREAMS };
+      return connections === 1 ? new Client(origin, h2opts) : new Pool(origin, { ...h2opts, connections });
     },
   };
   const proxy = options.proxy ?? (options.trustEnv === false ? undefined : null);
