@@ -421,8 +421,9 @@ export class SessionClient implements AsyncDisposable {
    * which costs more than the rest of the cookie path: the refresher judges a snapshot, and a fresh
    * verdict holds, for up to STALE_RECHECK_MS (staleness is judged a margin of seconds ahead, and a
    * login the server ended shows as a logged-out answer anyway). A new state (refresh, clear()) is
-   * judged at once, and a stale verdict is checked again on the live cookies, so a renewed cookie
-   * never causes a re-login.
+   * judged at once; a stale verdict is asked again on every request (a refresher that gave up on a
+   * refresh answers otherwise) and checked on the live cookies, so a renewed cookie never causes a
+   * re-login.
    */
   private isStale(): boolean {
     const refresher = this.options.refresher;
@@ -433,6 +434,8 @@ export class SessionClient implements AsyncDisposable {
       const session = this.session;
       view = { state: this.state, at: now, session, stale: refresher.isStale(session) };
       this.staleView = view;
+    } else if (view.stale) {
+      view.stale = refresher.isStale(view.session);
     }
     if (!view.stale) return false;
     const live = this.session;
@@ -474,6 +477,9 @@ export class SessionClient implements AsyncDisposable {
     this.refreshing ??= refresher
       .refresh({ kind, url, session })
       .then((fresh) => {
+        // The session it was given back (a refresh ahead of the expiry that failed): the jar's
+        // cookies are newer than that session's, and reloading would undo what servers set since.
+        if (fresh === session) return;
         this.state = fresh;
         this.jar.load(fresh.cookies);
         this.policy.reload(fresh);

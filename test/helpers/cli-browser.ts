@@ -59,11 +59,11 @@ export interface CliRun {
  * the CLI's code for a bad input), so under it the CLI's status is also written to a file.
  */
 export function startCli(cli: string, args: string[], options: { env?: NodeJS.ProcessEnv; display?: boolean } = {}): CliRun {
-  const statusFile = join(mkdtempSync(join(tmpdir(), 'sj-cli-status-')), 'status');
-  const command = options.display
+  const statusFile = options.display ? join(mkdtempSync(join(tmpdir(), 'sj-cli-status-')), 'status') : undefined;
+  const command = statusFile
     ? ['xvfb-run', '-a', 'sh', '-c', '"$0" "$@"; status=$?; echo "$status" > "$SJ_TEST_STATUS_FILE"; exit "$status"', process.execPath, cli, ...args]
     : [process.execPath, cli, ...args];
-  const env = { ...(options.env ?? process.env), SJ_TEST_STATUS_FILE: statusFile };
+  const env = statusFile ? { ...(options.env ?? process.env), SJ_TEST_STATUS_FILE: statusFile } : (options.env ?? process.env);
   const child = spawn(command[0]!, command.slice(1), { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -71,6 +71,7 @@ export function startCli(cli: string, args: string[], options: { env?: NodeJS.Pr
   child.stderr?.on('data', (d: Buffer) => (err += d));
   const exit = new Promise<number | null>((r) =>
     child.on('exit', (code) => {
+      if (statusFile === undefined) return r(code);
       const status = existsSync(statusFile) ? readFileSync(statusFile, 'utf8').trim() : '';
       rmSync(dirname(statusFile), { recursive: true, force: true });
       r(/^\d+$/.test(status) ? Number(status) : code);

@@ -72,3 +72,24 @@ test('a refresher that gave up on a refresh ahead of the expiry is not asked to 
   expect(reasons.map((r) => r.kind)).toEqual(['stale']);
   await session.close();
 });
+
+test('a refresher that gives the session back unchanged leaves the cookies the server set since', async () => {
+  const reasons: RefreshReason[] = [];
+  let stale = false;
+  // As createRefresher when a refresh ahead of the expiry fails: the session it was given, back.
+  const refresher: Refresher = {
+    isStale: () => stale && reasons.length === 0,
+    refresh: async (reason) => {
+      reasons.push(reason);
+      return reason.session as Session;
+    },
+  };
+  const session = await openSessionFrom(sessionWith([cookie('sid', 'old', '127.0.0.1')]), { refresher });
+  await (await session.request(`${server.origin}/set/rotated`)).body.text();
+  stale = true;
+  await sleep(1100);
+  await (await session.request(`${server.origin}/plain`)).body.text();
+  expect(reasons.map((r) => r.kind)).toEqual(['stale']);
+  expect(session.cookies.header(`${server.origin}/`)).toBe('sid=rotated');
+  await session.close();
+});
