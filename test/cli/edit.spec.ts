@@ -107,11 +107,11 @@ test('issue 10: edit binds credential headers and storage rules to origins, and 
     return run.stderr;
   };
   expect(await fail(['--header', 'X-API-Key: k-1'])).toContain('--header: X-API-Key carries a credential; bind it to the one origin it is for with --header-origin <origin>');
-  expect(await fail(['--header', 'Cookie: a=b', '--header-origin', o])).toContain('--header: Cookie is not a header a session keeps');
+  expect(await fail(['--header', 'Cookie: a=b', '--header-origin', o])).toContain('--header: "Cookie" is not a header a session keeps (cookies live in the jar');
   expect(await fail(['--header-rule', 'X-CSRF=cookie:csrftoken'])).toContain('--header-rule: "X-CSRF=cookie:csrftoken" is not a rule');
   expect(await fail(['--header-rule', `X-CSRF=csrftoken@${o}`])).toContain('has no source "csrftoken"');
   expect(await fail(['--header-rule', `X-CSRF=cookie:c@${o}/path`])).toContain(`--header-rule: "${o}/path" has a path; give an origin such as ${o}`);
-  expect(await fail(['--login-url', `${o}/login`, '--logged-out-status', '2xx'])).toContain('--logged-out-status: "2xx" is not a comma-separated list of HTTP statuses');
+  expect(await fail(['--login-url', `${o}/login`, '--logged-out-status', '2xx'])).toContain('--logged-out-status: "2xx" is not an HTTP status; give three-digit statuses');
   expect(await fail(['--login-url', `${o}/login`, '--logged-out-body-regex', '(['])).toContain('--logged-out-body-regex: "([" cannot be used: not a valid regular expression');
   expect(await fail(['--remove-header-rule', 'Authorization'])).toContain('--remove-header-rule: the session has no rule for Authorization.');
   expect(await fail([])).toContain('nothing to change');

@@ -78,7 +78,7 @@ test('a pattern the linear-time engine cannot run is refused at load, and as --u
     status: 2,
     stdout: '',
     stderr:
-      'sessionjar: error [USAGE]: --until-url: the pattern has unbounded repetition (*, +, {n,}) or more than 16 alternatives, so it must run in linear time, which allows no /i flag (spell out both cases instead: [Ll]ogin). See "Patterns" in docs/session-format.md.\n',
+      'sessionjar: error [USAGE]: --until-url: "/^https?:\\/\\/(a+)+$/i" cannot be used: the pattern has unbounded repetition (*, +, {n,}) or more than 16 alternatives, so it must run in linear time, which allows no /i flag (spell out both cases instead: [Ll]ogin). See "Patterns" in docs/session-format.md.\n',
   });
   expect((await readdir(root)).sort()).toEqual(['backref.json']);
 });

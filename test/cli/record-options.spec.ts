@@ -12,9 +12,9 @@ test('--logged-out-* options become the login block\'s loggedOut fields; only th
 
 test('a --logged-out-status that is not a list of statuses, or a regex that cannot compile, is a usage error naming the option', () => {
   const cases: [Parameters<typeof recordOptionsFrom>[1], string][] = [
-    [{ loggedOutStatus: '401,abc' }, '--logged-out-status: "401,abc" is not a comma-separated list of HTTP statuses (like 401,403).'],
-    [{ loggedOutStatus: '4011' }, '--logged-out-status: 4011 is not an HTTP status (100-599).'],
-    [{ loggedOutBodyRegex: '(unclosed' }, '--logged-out-body-regex: not a valid regular expression ('],
+    [{ loggedOutStatus: '401,abc' }, '--logged-out-status: "abc" in "401,abc" is not an HTTP status; give three-digit statuses from 100 to 599, comma-separated, like 401,403.'],
+    [{ loggedOutStatus: '4011' }, '--logged-out-status: "4011" is not an HTTP status; give three-digit statuses'],
+    [{ loggedOutBodyRegex: '(unclosed' }, '--logged-out-body-regex: "(unclosed" cannot be used: not a valid regular expression ('],
   ];
   for (const [raw, message] of cases) {
     let error: unknown;

@@ -1,12 +1,12 @@
 import { Command } from 'commander';
 import { SessionjarError } from '../../core/errors.js';
-import { loggedOutProblem } from '../../record/recipe.js';
 import type { RecordOptions } from '../../record/record.js';
 import { checkNewSessionRef } from '../../store/names.js';
 import { storeFor } from '../context.js';
+import { addLoggedOutOptions, loggedOutFrom, type LoggedOutRaw, probeFrom, urlPattern } from '../option-values.js';
 import { printJson, printLine } from '../output.js';
 
-interface RawOptions {
+interface RawOptions extends LoggedOutRaw {
   url?: string;
   recipe?: string;
   untilUrl?: string;
@@ -15,10 +15,6 @@ interface RawOptions {
   untilRequest?: string;
   tokenEndpoint?: string;
   probe?: string;
-  loggedOutStatus?: string;
-  loggedOutUrl?: string;
-  loggedOutBodyRegex?: string;
-  loggedOutJsonPath?: string;
   headed?: boolean;
   timeout?: string;
   browserPath?: string;
@@ -37,19 +33,12 @@ export function recordOptionsFrom(name: string, raw: RawOptions): RecordOptions 
     timeoutMs = Math.round(seconds * 1000);
   }
   const until = {
-    ...(raw.untilUrl ? { url: raw.untilUrl } : {}),
+    ...(raw.untilUrl ? { url: urlPattern(raw.untilUrl, '--until-url') } : {}),
     ...(raw.untilCookie ? { cookie: raw.untilCookie } : {}),
     ...(raw.untilSelector ? { selector: raw.untilSelector } : {}),
-    ...(raw.untilRequest ? { request: raw.untilRequest } : {}),
+    ...(raw.untilRequest ? { request: urlPattern(raw.untilRequest, '--until-request') } : {}),
   };
-  let probe: RecordOptions['probe'];
-  if (raw.probe) {
-    try {
-      probe = { url: new URL(raw.probe).href, method: 'GET', expect: {} };
-    } catch {
-      throw new SessionjarError('USAGE', `--probe: "${raw.probe}" is not an absolute URL.`);
-    }
-  }
+  const probe = raw.probe === undefined ? undefined : probeFrom(raw.probe);
   const loggedOut = loggedOutFrom(raw);
   return {
     name: checkNewSessionRef(name),
@@ -67,29 +56,6 @@ export function recordOptionsFrom(name: string, raw: RawOptions): RecordOptions 
     ...(raw.encrypt ? { encrypt: true } : {}),
   };
 }
-
-/** The --logged-out-* options as a partial login.loggedOut block; undefined when none is given. */
-function loggedOutFrom(raw: RawOptions): RecordOptions['loggedOut'] {
-  let statuses: number[] | undefined;
-  if (raw.loggedOutStatus !== undefined) {
-    const parts = raw.loggedOutStatus.split(',').map((p) => p.trim());
-    statuses = parts.map(Number);
-    if (parts.some((p) => !/^\d+$/.test(p))) {
-      throw new SessionjarError('USAGE', `--logged-out-status: "${raw.loggedOutStatus}" is not a comma-separated list of HTTP statuses (like 401,403).`);
-    }
-  }
-  const out = {
-    ...(statuses ? { statuses } : {}),
-    ...(raw.loggedOutUrl ? { urlPattern: raw.loggedOutUrl } : {}),
-    ...(raw.loggedOutBodyRegex ? { bodyRegex: raw.loggedOutBodyRegex } : {}),
-    ...(raw.loggedOutJsonPath ? { jsonPath: raw.loggedOutJsonPath } : {}),
-  };
-  const problem = loggedOutProblem(out);
-  if (problem) throw new SessionjarError('USAGE', `${LOGGED_OUT_OPTIONS[problem.field]}: ${problem.message}.`);
-  return Object.keys(out).length > 0 ? out : undefined;
-}
-
-const LOGGED_OUT_OPTIONS = { statuses: '--logged-out-status', bodyRegex: '--logged-out-body-regex', urlPattern: '--logged-out-url', jsonPath: '--logged-out-json-path' } as const;
 
 /** A status line that rewrites itself on a terminal and prints sparingly into a log. */
 function statusWriter(): (line: string) => void {
@@ -110,7 +76,7 @@ function statusWriter(): (line: string) => void {
 }
 
 export function makeRecordCommand(): Command {
-  return new Command('record')
+  const base = new Command('record')
     .description('Record a browser login into a session file: by hand in a browser window, or by recipe')
     .argument('<name>', 'session name (recordings/<name>.json), or a path ending in .json')
     .option('--url <login-url>', 'page the login starts at (optional when the recipe has "url")')
@@ -120,11 +86,8 @@ export function makeRecordCommand(): Command {
     .option('--until-selector <css>', 'done when this selector matches in a page')
     .option('--until-request <pattern>', 'done when the page sends a request with credentials (Authorization or Cookie) to a matching URL')
     .option('--token-endpoint <url>', 'OAuth token endpoint for later refresh, when the page does not call it while logging in')
-    .option('--probe <url>', 'URL that answers 2xx only when logged in; stored for status and refresh')
-    .option('--logged-out-status <codes>', 'comma-separated statuses that mean logged out (default 401,419,440; replaces the list)')
-    .option('--logged-out-url <pattern>', 'logged out when the final URL matches this glob or /regex/')
-    .option('--logged-out-body-regex <regex>', 'logged out when a text, HTML or JSON body matches (an app that answers 200 with a sign-in page)')
-    .option('--logged-out-json-path <path>', 'logged out when this dot path is present in a JSON body (e.g. error.code)')
+    .option('--probe <url>', 'URL that answers 2xx only when logged in; stored for status and refresh');
+  return addLoggedOutOptions(base)
     .option('--headed', 'show the browser while a recipe runs')
     .option('--timeout <seconds>', 'give up after this long (default 300 by hand, 60 by recipe)')
     .option('--browser-path <file>', 'Chrome/Chromium executable to use (or SESSIONJAR_BROWSER)')
