@@ -9,9 +9,11 @@ export interface OpenSessionOptions extends ClientOptions {
 }
 
 /**
- * The library's openSession: the replay client with automatic refresh on (`autoRefresh: false`
- * turns it off; a `refresher` of your own replaces ours). replay/ never imports refresh/: the
- * refresher is handed in here.
+ * The library's openSession: the replay client with automatic refresh on. A `refresher` of your own
+ * replaces ours; `autoRefresh: false` turns refreshing off entirely, as through `openSessionFrom`:
+ * no refresh before a request on staleness and none after a logged-out answer, even with a
+ * `refresher` given (the session is used as it is). replay/ never imports refresh/: the refresher
+ * is handed in here.
  *
  * @example
  * ```ts

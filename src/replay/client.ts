@@ -427,7 +427,7 @@ export class SessionClient implements AsyncDisposable {
    */
   private isStale(): boolean {
     const refresher = this.options.refresher;
-    if (!refresher?.isStale) return false;
+    if (!refresher?.isStale || this.options.autoRefresh === false) return false;
     const now = Date.now();
     let view = this.staleView;
     if (!view || view.state !== this.state || now - view.at >= STALE_RECHECK_MS) {

@@ -96,8 +96,18 @@ export interface ClientOptions {
   /** The environment read for proxies when `trustEnv` (default: process.env). */
   env?: NodeJS.ProcessEnv;
   onEvent?: (event: ReplayEvent) => void;
+  /** Asked for a fresh session before a request when the session is stale, and after a logged-out answer (unless `autoRefresh: false`). */
   refresher?: Refresher;
-  /** Ask `refresher` for a fresh session when a response looks logged out. Default true when a refresher is given. */
+  /**
+   * Default true. `false` turns refreshing off entirely, whether a `refresher` is given or not: no
+   * refresh before a request however stale the session, none after a logged-out answer (that answer
+   * is returned as it came); the session is used as it is. Refresh by hand with `refreshSession`.
+   *
+   * @example
+   * ```ts
+   * const session = await openSessionFrom(saved, { refresher, autoRefresh: false }); // refresher never asked
+   * ```
+   */
   autoRefresh?: boolean;
 }
 
