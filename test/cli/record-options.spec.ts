@@ -14,6 +14,7 @@ test('a --logged-out-status that is not a list of statuses, or a regex that cann
   const cases: [Parameters<typeof recordOptionsFrom>[1], string][] = [
     [{ loggedOutStatus: '401,abc' }, '--logged-out-status: "abc" in "401,abc" is not an HTTP status; give three-digit statuses from 100 to 599, comma-separated, like 401,403.'],
     [{ loggedOutStatus: '4011' }, '--logged-out-status: "4011" is not an HTTP status; give three-digit statuses'],
+    [{ untilUrl: '' }, '--until-url: give a non-empty value.'],
     [{ loggedOutBodyRegex: '(unclosed' }, '--logged-out-body-regex: "(unclosed" cannot be used: not a valid regular expression ('],
   ];
   for (const [raw, message] of cases) {

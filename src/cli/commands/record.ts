@@ -3,7 +3,7 @@ import { SessionjarError } from '../../core/errors.js';
 import type { RecordOptions } from '../../record/record.js';
 import { checkNewSessionRef } from '../../store/names.js';
 import { storeFor } from '../context.js';
-import { addLoggedOutOptions, loggedOutFrom, type LoggedOutRaw, probeFrom, urlPattern } from '../option-values.js';
+import { addLoggedOutOptions, loggedOutFrom, type LoggedOutRaw, nonEmpty, probeFrom, urlPattern } from '../option-values.js';
 import { printJson, printLine } from '../output.js';
 
 interface RawOptions extends LoggedOutRaw {
@@ -33,10 +33,10 @@ export function recordOptionsFrom(name: string, raw: RawOptions): RecordOptions 
     timeoutMs = Math.round(seconds * 1000);
   }
   const until = {
-    ...(raw.untilUrl ? { url: urlPattern(raw.untilUrl, '--until-url') } : {}),
-    ...(raw.untilCookie ? { cookie: raw.untilCookie } : {}),
-    ...(raw.untilSelector ? { selector: raw.untilSelector } : {}),
-    ...(raw.untilRequest ? { request: urlPattern(raw.untilRequest, '--until-request') } : {}),
+    ...(raw.untilUrl !== undefined ? { url: urlPattern(raw.untilUrl, '--until-url') } : {}),
+    ...(raw.untilCookie !== undefined ? { cookie: nonEmpty(raw.untilCookie, '--until-cookie') } : {}),
+    ...(raw.untilSelector !== undefined ? { selector: nonEmpty(raw.untilSelector, '--until-selector') } : {}),
+    ...(raw.untilRequest !== undefined ? { request: urlPattern(raw.untilRequest, '--until-request') } : {}),
   };
   const probe = raw.probe === undefined ? undefined : probeFrom(raw.probe);
   const loggedOut = loggedOutFrom(raw);
