@@ -1,7 +1,6 @@
 import { SessionjarError, isSessionjarError } from '../core/errors.js';
 import { scrubText } from '../core/redact.js';
 import type { ClientOptions, RefreshReason, Refresher } from '../replay/options.js';
-import { credentialFingerprint } from '../session/credentials.js';
 import { expiringFrom, sessionExpiry } from '../session/expiry.js';
 import { cookieKey, generationOf, mergeCookies } from '../session/merge.js';
 import type { Session } from '../session/schema/index.js';
@@ -180,8 +179,8 @@ export interface RefresherOptions extends RefreshOptions {
 /**
  * The refresher the replay client is handed. Stale means expired or expiring by the file's own
  * clock (a credential gets at most half its known lifetime as margin: `effectiveMargin`), except
- * right after this refresher produced the session (a login that grants less than the margin must not
- * re-run on every request). Concurrent calls share one refresh (single flight); a
+ * for the login generation this refresher produced (a login that grants less than the margin must
+ * not re-run on every request, nor on every cookie a server sets). Concurrent calls share one refresh (single flight); a
  * call carrying an older session than the file's just returns the file.
  *
  * @example
@@ -193,19 +192,20 @@ export interface RefresherOptions extends RefreshOptions {
 export function createRefresher(options: RefresherOptions): Refresher {
   const flight = new SingleFlight<Session>();
   const margin = options.marginSeconds ?? 60;
-  let produced: string | undefined;
+  /** The login generation this refresher last produced or settled on. */
+  let produced: number | undefined;
   let latest: Session | undefined;
   // isStale runs before every request: the expiry of a session object is computed once.
   let known = new WeakMap<Session, { expiringAt?: number; ours: boolean }>();
   const settle = (session: Session): void => {
-    produced = credentialFingerprint(session);
+    produced = generationOf(session);
     known = new WeakMap();
   };
   return {
     isStale(session: Session): boolean {
       let info = known.get(session);
       if (!info) {
-        info = { expiringAt: expiringFrom(session, { marginSeconds: margin }), ours: credentialFingerprint(session) === produced };
+        info = { expiringAt: expiringFrom(session, { marginSeconds: margin }), ours: generationOf(session) === produced };
         known.set(session, info);
       }
       return !info.ours && info.expiringAt !== undefined && Date.now() / 1000 >= info.expiringAt;

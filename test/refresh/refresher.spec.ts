@@ -181,6 +181,17 @@ test('a refresh ahead of the expiry that fails lets the request go on with the c
   expect(lines.at(-1)).toMatch(/^refresh ahead of the expiry failed; going on with the current session \(SESSION_EXPIRED: /);
 });
 
+test('issue 17: after a refresh ahead of the expiry failed, a cookie the server sets does not make the same login stale again', async () => {
+  const store = new MemoryStore();
+  // No cookie with a login-like name: each counts as a credential to a fingerprint.
+  const expiring = { ...newSession('e'), cookies: [cookie('a', 'v', nowS() + 30)] };
+  await store.save('e', expiring);
+  const refresher = createRefresher({ store, name: 'e', interactive: false });
+  await refresher.refresh({ kind: 'stale', url: 'https://x.example/', session: expiring });
+  expect(refresher.isStale?.(expiring)).toBe(false);
+  expect(refresher.isStale?.({ ...expiring, cookies: [...expiring.cookies, { ...cookie('theme', 'dark', null), setAt: Date.now() }] })).toBe(false);
+});
+
 test('the refresh merges into the file as it is now: cookies written meanwhile by others survive', () => {
   const base = { ...newSession('m'), cookies: [cookie('sid', 'old', null), cookie('gone', 'x', null)] };
   const refreshed = { ...base, cookies: [cookie('sid', 'new', null)] };
