@@ -20,9 +20,9 @@ interface Batch {
 /**
  * Writes the jar's cookie changes into the session file through the store's locked `update`,
  * merged newest-wins with what other processes wrote meanwhile (expired cookies dropped). Each
- * change carries the login generation the jar held when it was made: one made under an older
- * login than the file's only adds cookies (mergeWriteBack), so it cannot undo a refresh another
- * process committed. At most one write is in flight; changes that arrive during it are written
+ * change carries the login generation the jar held when it was made: one made under another
+ * login than the file's (one another process has since replaced) only adds cookies
+ * (mergeWriteBack), so it cannot undo the refresh that process committed. At most one write is in flight; changes that arrive during it are written
  * after it.
  *
  * @example
@@ -37,7 +37,7 @@ export class WriteBack {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
   private failure: unknown;
-  /** Changes still to write that were made under an earlier generation than the jar's now. */
+  /** Changes still to write that were made under an earlier login than the jar's now. */
   private earlier: Batch[] = [];
 
   constructor(
