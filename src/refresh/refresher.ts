@@ -1,9 +1,8 @@
 import { SessionjarError, isSessionjarError } from '../core/errors.js';
 import { scrubText } from '../core/redact.js';
 import type { ClientOptions, RefreshReason, Refresher } from '../replay/options.js';
-import { credentialFingerprint } from '../session/credentials.js';
 import { expiringFrom, sessionExpiry } from '../session/expiry.js';
-import { cookieKey, mergeCookies } from '../session/merge.js';
+import { cookieKey, generationOf, mergeCookies } from '../session/merge.js';
 import type { Session } from '../session/schema/index.js';
 import type { SessionStore } from '../store/types.js';
 import { oauthStrategy, restampJwts } from './oauth.js';
@@ -64,17 +63,19 @@ export function defaultInteractive(env: NodeJS.ProcessEnv = process.env): boolea
 }
 
 /**
- * Another process refreshed the file since `seen` was read: it changed, carries other credentials,
- * and is not expired by its own clock.
+ * Another process refreshed the file since `seen` was read: its login generation moved (only a
+ * refresh, or a new recording, moves it; a write-back of cookies never does, whatever the cookies
+ * are called), and it is not expired by its own clock.
  */
 function refreshedSince(seen: Session, current: Session): boolean {
-  return current.updatedAt !== seen.updatedAt && credentialFingerprint(current) !== credentialFingerprint(seen) && sessionExpiry(current, { marginSeconds: 0 }).state !== 'expired';
+  return generationOf(current) !== generationOf(seen) && sessionExpiry(current, { marginSeconds: 0 }).state !== 'expired';
 }
 
 /**
  * The refresh's changes applied to the file as it is now: cookies the refresh set or removed merge
  * into the current jar (newest wins, as every write-back); storage, headers and tokens are the
- * refresh's.
+ * refresh's; the login generation moves on by one, which tells other processes waiting for the
+ * refresh lock that this login is new (and keeps their older write-backs from undoing it).
  */
 export function applyRefresh(disk: Session, base: Session, refreshed: Session, nowMs = Date.now()): Session {
   const before = new Map(base.cookies.map((c) => [cookieKey(c), c]));
@@ -88,6 +89,7 @@ export function applyRefresh(disk: Session, base: Session, refreshed: Session, n
   const removed = base.cookies.filter((c) => !kept.has(cookieKey(c))).map((c) => ({ key: cookieKey(c), at: nowMs }));
   return {
     ...disk,
+    generation: Math.max(generationOf(disk), generationOf(base)) + 1,
     cookies: mergeCookies(disk.cookies, { set, removed }, nowMs / 1000),
     origins: refreshed.origins,
     headers: refreshed.headers,
@@ -177,8 +179,8 @@ export interface RefresherOptions extends RefreshOptions {
 /**
  * The refresher the replay client is handed. Stale means expired or expiring by the file's own
  * clock (a credential gets at most half its known lifetime as margin: `effectiveMargin`), except
- * right after this refresher produced the session (a login that grants less than the margin must not
- * re-run on every request). Concurrent calls share one refresh (single flight); a
+ * for the login generation this refresher produced (a login that grants less than the margin must
+ * not re-run on every request, nor on every cookie a server sets). Concurrent calls share one refresh (single flight); a
  * call carrying an older session than the file's just returns the file.
  *
  * @example
@@ -190,19 +192,20 @@ export interface RefresherOptions extends RefreshOptions {
 export function createRefresher(options: RefresherOptions): Refresher {
   const flight = new SingleFlight<Session>();
   const margin = options.marginSeconds ?? 60;
-  let produced: string | undefined;
+  /** The login generation this refresher last produced or settled on. */
+  let produced: number | undefined;
   let latest: Session | undefined;
   // isStale runs before every request: the expiry of a session object is computed once.
   let known = new WeakMap<Session, { expiringAt?: number; ours: boolean }>();
   const settle = (session: Session): void => {
-    produced = credentialFingerprint(session);
+    produced = generationOf(session);
     known = new WeakMap();
   };
   return {
     isStale(session: Session): boolean {
       let info = known.get(session);
       if (!info) {
-        info = { expiringAt: expiringFrom(session, { marginSeconds: margin }), ours: credentialFingerprint(session) === produced };
+        info = { expiringAt: expiringFrom(session, { marginSeconds: margin }), ours: generationOf(session) === produced };
         known.set(session, info);
       }
       return !info.ours && info.expiringAt !== undefined && Date.now() / 1000 >= info.expiringAt;

@@ -105,7 +105,7 @@ export class SessionClient implements AsyncDisposable {
     this.emit = options.onEvent;
     this.writer =
       store && ref !== undefined && !options.readOnly
-        ? new WriteBack(store, ref, this.jar, (cookies) => this.emit?.({ type: 'write-back', cookies }))
+        ? new WriteBack(store, ref, this.jar, (cookies) => this.emit?.({ type: 'write-back', cookies }), session.generation)
         : undefined;
   }
 
@@ -480,6 +480,7 @@ export class SessionClient implements AsyncDisposable {
         // The session it was given back (a refresh ahead of the expiry that failed): the jar's
         // cookies are newer than that session's, and reloading would undo what servers set since.
         if (fresh === session) return;
+        this.writer?.rebase(fresh.generation);
         this.state = fresh;
         this.jar.load(fresh.cookies);
         this.policy.reload(fresh);

@@ -31,6 +31,12 @@ export interface SessionStore {
   /**
    * Read–modify–write under a cross-process lock: `fn` gets the session as it is on disk now and
    * returns the new one. Concurrent updates from any process serialise; none is lost.
+   *
+   * The login `generation` is part of what `fn` reads and returns, and is stored as `fn` returns
+   * it (a store that keeps a session in parts keeps the generation in the same atomic write). Only
+   * a refresh moves it (`applyRefresh`: one more than the stored one); a cookie write-back merges
+   * with `mergeWriteBack(current, changes, basedOn)`, where `basedOn` is the generation the changes
+   * were made under: from an older one they cannot undo the newer login's cookies.
    */
   update(ref: string, fn: (current: Session) => Session | Promise<Session>, options?: SaveOptions): Promise<Session>;
   /**

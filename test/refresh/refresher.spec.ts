@@ -144,10 +144,29 @@ test('an imported session (no login block) is told to record again, not to refre
 test('after the lock, a file another process refreshed is used as it is', async () => {
   const store = new MemoryStore();
   const seen: Session = { ...newSession('s', new Date(Date.now() - 60_000)), cookies: [cookie('sid', 'old', nowS() - 1)] };
-  await store.save('s', { ...seen, updatedAt: new Date().toISOString(), cookies: [cookie('sid', 'new', nowS() + 3600)] });
+  await store.save('s', { ...seen, generation: 1, updatedAt: new Date().toISOString(), cookies: [cookie('sid', 'new', nowS() + 3600)] });
   const result = await refreshSession({ store, name: 's', interactive: false, seen });
   expect(result).toMatchObject({ refreshedElsewhere: true, outcomes: [] });
   expect(result.session.cookies[0]?.value).toBe('new');
+});
+
+test('issue 17: a file another process only wrote an ordinary cookie into is not "refreshed elsewhere"', async () => {
+  const store = new MemoryStore();
+  // No cookie with a login-like name: every cookie counts as a credential to the fingerprint.
+  const seen: Session = { ...newSession('s', new Date(Date.now() - 60_000)), cookies: [cookie('a', '1', null)] };
+  await store.save('s', seen);
+  await store.update('s', (s) => ({ ...s, cookies: [...s.cookies, { ...cookie('theme', 'dark', null), setAt: Date.now() }] }));
+  const lines: string[] = [];
+  // Same login generation: this process refreshes itself (here no strategy applies, so it says so).
+  const error = await refreshSession({ store, name: 's', interactive: false, seen, onStatus: (l) => lines.push(l) }).catch((e: unknown) => e);
+  expect(isSessionjarError(error, 'SESSION_EXPIRED')).toBe(true);
+  expect(lines).not.toContain('another process refreshed the session meanwhile; using its result');
+});
+
+test('a refresh moves the login generation by one and keeps it in the file', async () => {
+  const base = { ...newSession('m'), generation: 4, cookies: [cookie('sid', 'old', null)] };
+  expect(applyRefresh(base, base, { ...base, cookies: [cookie('sid', 'new', null)] }).generation).toBe(5);
+  expect(applyRefresh(newSession('m'), newSession('m'), newSession('m')).generation).toBe(1);
 });
 
 test('a refresh ahead of the expiry that fails lets the request go on with the current session', async () => {
@@ -160,6 +179,17 @@ test('a refresh ahead of the expiry that fails lets the request go on with the c
   expect((await refresher.refresh({ kind: 'stale', url: 'https://x.example/', session: expiring })).cookies[0]?.value).toBe('v');
   expect(refresher.isStale?.(expiring)).toBe(false);
   expect(lines.at(-1)).toMatch(/^refresh ahead of the expiry failed; going on with the current session \(SESSION_EXPIRED: /);
+});
+
+test('issue 17: after a refresh ahead of the expiry failed, a cookie the server sets does not make the same login stale again', async () => {
+  const store = new MemoryStore();
+  // No cookie with a login-like name: each counts as a credential to a fingerprint.
+  const expiring = { ...newSession('e'), cookies: [cookie('a', 'v', nowS() + 30)] };
+  await store.save('e', expiring);
+  const refresher = createRefresher({ store, name: 'e', interactive: false });
+  await refresher.refresh({ kind: 'stale', url: 'https://x.example/', session: expiring });
+  expect(refresher.isStale?.(expiring)).toBe(false);
+  expect(refresher.isStale?.({ ...expiring, cookies: [...expiring.cookies, { ...cookie('theme', 'dark', null), setAt: Date.now() }] })).toBe(false);
 });
 
 test('the refresh merges into the file as it is now: cookies written meanwhile by others survive', () => {

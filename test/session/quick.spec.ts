@@ -13,7 +13,7 @@ const cookie = (name: string, extra: Record<string, unknown> = {}) => ({
 const CORPUS: Record<string, unknown>[] = [
   { version: 1, generator: 'sessionjar@0.1.0', name: 'minimal', createdAt: at, updatedAt: at },
   {
-    version: 1, generator: 'sessionjar@0.1.0', name: 'bench', createdAt: at, updatedAt: '2026-05-04T12:20:30+02:00',
+    version: 1, generator: 'sessionjar@0.1.0', name: 'bench', createdAt: at, updatedAt: '2026-05-04T12:20:30+02:00', generation: 3,
     cookies: [cookie('sid', { sameSite: 'Lax' }), cookie('theme', { expires: 1893456000, httpOnly: false }), cookie('p', { partitionKey: 'https://a.example', setAt: 1714816830123, sameSite: 'None', secure: true })],
     origins: [], headers: { default: { 'user-agent': 'Mozilla/5.0 (bench)' }, origins: {}, rules: [] },
   },
@@ -74,7 +74,7 @@ test('broken files: whatever the quick check accepts, zod accepts the same way',
       const all = holders(doc);
       const target = all[next(all.length)] as Record<string, unknown>;
       const keys = Object.keys(target);
-      const key = next(4) === 0 || keys.length === 0 ? ['extra', '__proto__', 'rules', 'sameSite', 'setAt'][next(5)]! : keys[next(keys.length)]!;
+      const key = next(4) === 0 || keys.length === 0 ? ['extra', '__proto__', 'rules', 'sameSite', 'setAt', 'generation'][next(6)]! : keys[next(keys.length)]!;
       if (next(5) === 0) delete target[key];
       else Object.defineProperty(target, key, { value: structuredClone(odd[next(odd.length)]), enumerable: true, configurable: true, writable: true });
     }

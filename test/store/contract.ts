@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { isSessionjarError } from '../../src/core/errors.js';
-import { mergeCookies } from '../../src/session/merge.js';
+import { cookieKey, mergeCookies, mergeWriteBack } from '../../src/session/merge.js';
 import { newSession } from '../../src/session/new-session.js';
 import type { Cookie, Session } from '../../src/session/schema/index.js';
 import type { SessionStore } from '../../src/store/types.js';
@@ -121,6 +121,32 @@ export function storeContract(label: string, makeFixture: () => Promise<StoreFix
       );
       const names = (await fixture.store.load('github')).cookies.map((c) => c.name).sort();
       expect(names).toEqual(Array.from({ length: count }, (_, i) => `c${i}`).sort());
+    });
+
+    test('the login generation is stored as update returns it; a write-back from an older one does not undo the newer login', async () => {
+      const t = Date.now();
+      await fixture.store.save('github', { ...sampleSession('github'), cookies: [cookie('sid', 'old', { setAt: t }), cookie('pref', 'dark', { setAt: t })] });
+      expect((await fixture.store.load('github')).generation).toBeUndefined();
+      // Another process's refresh commits a new login…
+      const login = await fixture.store.update('github', (s) => ({
+        ...s,
+        generation: (s.generation ?? 0) + 1,
+        cookies: mergeCookies(s.cookies, { set: [cookie('sid', 'new', { setAt: t + 1 })], removed: [] }),
+      }));
+      expect(login.generation).toBe(1);
+      // …then a process still on generation 0 writes back what the old login's answers did: its
+      // 401 cleared sid, another rotated pref, a third set a cookie the file does not have.
+      const stale = { set: [cookie('pref', 'light', { setAt: t + 2 }), cookie('seen', '1', { setAt: t + 2 })], removed: [{ key: cookieKey(cookie('sid', '')), at: t + 2 }] };
+      await fixture.store.update('github', (s) => mergeWriteBack(s, stale, 0));
+      const after = await fixture.store.load('github');
+      expect(after.generation).toBe(1);
+      expect(Object.fromEntries(after.cookies.map((c) => [c.name, c.value]))).toEqual({ sid: 'new', pref: 'dark', seen: '1' });
+      // Under the file's generation a write-back merges newest-wins as ever.
+      await fixture.store.update('github', (s) => mergeWriteBack(s, { set: [cookie('sid', 'rotated', { setAt: t + 3 })], removed: [] }, 1));
+      const rotated = await fixture.store.load('github');
+      expect(rotated.cookies.find((c) => c.name === 'sid')?.value).toBe('rotated');
+      expect(rotated.generation).toBe(1);
+      expect((await fixture.store.list()).map((e) => e.session?.generation)).toEqual([1]);
     });
 
     test('withLock runs holders of one scope one at a time', async () => {

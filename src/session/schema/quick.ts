@@ -17,17 +17,18 @@ export function quickParseSession(text: string): Session | undefined {
     return undefined;
   }
   if (!isPlainObject(doc) || !onlyKeys(doc, SESSION_KEYS)) return undefined;
-  const { version, generator, name, createdAt, updatedAt } = doc;
+  const { version, generator, name, createdAt, updatedAt, generation } = doc;
   if (version !== 1 || typeof generator !== 'string' || !GENERATOR.test(generator)) return undefined;
   if (typeof name !== 'string' || name.length === 0 || !isDatetime(createdAt) || !isDatetime(updatedAt)) return undefined;
+  if (generation !== undefined && !(Number.isSafeInteger(generation) && (generation as number) >= 0)) return undefined;
   const cookies = doc.cookies === undefined ? [] : listOf(doc.cookies, cookieOf);
   const origins = doc.origins === undefined ? [] : listOf(doc.origins, originStateOf);
   const headers = doc.headers === undefined ? { default: {}, origins: {}, rules: [] } : headersOf(doc.headers);
   if (!cookies || !origins || !headers) return undefined;
-  return { version, generator, name, createdAt, updatedAt, cookies, origins, headers };
+  return { version, generator, name, createdAt, updatedAt, ...(generation === undefined ? {} : { generation: generation as number }), cookies, origins, headers };
 }
 
-const SESSION_KEYS = new Set(['version', 'generator', 'name', 'createdAt', 'updatedAt', 'cookies', 'origins', 'headers']);
+const SESSION_KEYS = new Set(['version', 'generator', 'name', 'createdAt', 'updatedAt', 'generation', 'cookies', 'origins', 'headers']);
 const COOKIE_KEYS = new Set(['name', 'value', 'domain', 'hostOnly', 'path', 'expires', 'httpOnly', 'secure', 'sameSite', 'partitionKey', 'setAt']);
 const ORIGIN_STATE_KEYS = new Set(['origin', 'localStorage', 'sessionStorage']);
 const HEADERS_KEYS = new Set(['default', 'origins', 'rules']);

@@ -175,6 +175,12 @@ export const SessionV1Schema = z.strictObject({
   name: z.string().min(1),
   createdAt: z.iso.datetime({ offset: true }),
   updatedAt: z.iso.datetime({ offset: true }),
+  generation: z
+    .number()
+    .int()
+    .nonnegative()
+    .optional()
+    .describe('Login generation: moved by each refresh (a re-login or token refresh), by nothing else; absent means 0.'),
   cookies: z.array(CookieSchema).default([]),
   origins: z.array(OriginStateSchema).default([]),
   headers: HeadersSchema.default({ default: {}, origins: {}, rules: [] }),

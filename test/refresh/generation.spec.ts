@@ -1,0 +1,108 @@
+import { expect, test } from '@playwright/test';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { createRefresher } from '../../src/refresh/refresher.js';
+import { openSession } from '../../src/replay/client.js';
+import { newSession } from '../../src/session/new-session.js';
+import type { Session } from '../../src/session/schema/index.js';
+import { FileStore } from '../../src/store/file-store.js';
+import { bundleScript } from '../helpers/bundle.js';
+import { startHttpServer, type TestServer } from '../helpers/servers.js';
+
+const run = promisify(execFile);
+
+/**
+ * An app whose session cookie `sid` its token endpoint sets (the refresh token stays in
+ * localStorage), and whose API clears `sid` on a 401, as many apps do on a logout.
+ */
+async function cookieApp(): Promise<TestServer & { revoke: () => void; logins: () => number }> {
+  let sid = 'at-0';
+  let refresh = 'rt-0';
+  let logins = 0;
+  const server = await startHttpServer((req, res) => {
+    if (req.url === '/oauth/token') {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        res.setHeader('content-type', 'application/json');
+        if (new URLSearchParams(body).get('refresh_token') !== refresh) return void res.writeHead(400).end('{"error":"invalid_grant"}');
+        logins++;
+        sid = `at-${logins}`;
+        refresh = `rt-${logins}`;
+        res.setHeader('set-cookie', `sid=${sid}; Path=/; HttpOnly`);
+        res.end(JSON.stringify({ access_token: sid, refresh_token: refresh }));
+      });
+      return;
+    }
+    if (!(req.headers.cookie ?? '').split('; ').includes(`sid=${sid}`)) {
+      res.writeHead(401, { 'set-cookie': 'sid=; Path=/; Max-Age=0' }).end();
+      return;
+    }
+    const theme = new URL(req.url ?? '/', 'http://x').searchParams.get('theme');
+    if (theme) res.setHeader('set-cookie', `theme=${theme}; Path=/`);
+    res.end('ok');
+  });
+  return Object.assign(server, { revoke: () => void (sid = `revoked-${logins}`), logins: () => logins });
+}
+
+function cookieSession(origin: string): Session {
+  const ref = { storage: 'localStorage' as const, origin, key: 'refresh_token' };
+  return {
+    ...newSession('app'),
+    cookies: [
+      { name: 'sid', value: 'at-0', domain: '127.0.0.1', hostOnly: true, path: '/', expires: null, httpOnly: true, secure: false, setAt: Date.now() - 60_000 },
+      { name: 'theme', value: 'light', domain: '127.0.0.1', hostOnly: true, path: '/', expires: null, httpOnly: false, secure: false, setAt: Date.now() - 60_000 },
+    ],
+    origins: [{ origin, localStorage: { refresh_token: 'rt-0' }, sessionStorage: {} }],
+    tokens: { jwts: [], oauth: { tokenEndpoint: `${origin}/oauth/token`, refreshToken: ref } },
+  };
+}
+
+test('issue 17: a process that takes up another process\'s login does not write back what the old login\'s 401 did (the cleared sid)', async () => {
+  test.setTimeout(60_000);
+  const server = await cookieApp();
+  const dir = mkdtempSync(join(tmpdir(), 'sj-gen-wb-'));
+  // Inside the repository, so the bundle's external packages resolve from node_modules.
+  const out = join(process.cwd(), 'test-results', `generation-${process.pid}`);
+  mkdirSync(out, { recursive: true });
+  try {
+    const worker = await bundleScript('test/helpers/refresh-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core']);
+    const store = new FileStore({ dir });
+    await store.save('app', cookieSession(server.origin));
+    const client = await openSession('app', { store, refresher: createRefresher({ store, name: 'app', interactive: false }) });
+    const first = await client.request(`${server.origin}/api`);
+    await first.body.dump();
+    expect(first.status).toBe(200);
+
+    // The server ends the login; another process meets it first and logs in again (generation 1).
+    server.revoke();
+    const other = await run(process.execPath, [worker, dir, 'app', `${server.origin}/api`], { timeout: 30_000 });
+    expect(other.stdout).toBe('status=200 refreshed=oauth\n');
+    expect((await store.load('app')).generation).toBe(1);
+
+    // This process still sends the old sid: the 401 clears it in its jar, after the new login was
+    // saved; it takes up the other process's login and its retry passes.
+    const second = await client.request(`${server.origin}/api`);
+    await second.body.dump();
+    expect(second.status).toBe(200);
+    // Under the login it took up, its changes are written back as ever.
+    const third = await client.request(`${server.origin}/api?theme=dark`);
+    await third.body.dump();
+    await client.close();
+
+    // Its write-back of the cleared sid was made under generation 0: it must not undo login 1.
+    const file = await store.load('app');
+    expect(file.generation).toBe(1);
+    expect(file.cookies.map((c) => `${c.name}=${c.value}`).sort()).toEqual(['sid=at-1', 'theme=dark']);
+    const next = await run(process.execPath, [worker, dir, 'app', `${server.origin}/api`], { timeout: 30_000 });
+    expect(next.stdout).toBe('status=200 refreshed=none\n');
+    expect(server.logins()).toBe(1);
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
+  }
+});
