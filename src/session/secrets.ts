@@ -76,9 +76,14 @@ export function rememberSessionSecrets(session: Session): void {
  */
 export function trackSessionSecrets<T extends object>(owner: T, sessionOf: (owner: T) => Session): () => void {
   const ref = new WeakRef(owner);
+  // `-v` scrubs every line: the values are worked out again only when the session object changed.
+  let seen: { session: Session; values: string[] } | undefined;
   const stop = watchSecrets(() => {
     const live = ref.deref();
-    return live && sessionSecrets(sessionOf(live));
+    if (!live) return undefined;
+    const session = sessionOf(live);
+    if (seen?.session !== session) seen = { session, values: sessionSecrets(session) };
+    return seen.values;
   });
   return () => {
     stop();
