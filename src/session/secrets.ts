@@ -6,10 +6,11 @@ const MIN_COOKIE = 6;
 const MIN_STORED = 8;
 const MAX_VALUES = 10_000;
 /**
- * Values a cookie or storage key often holds that are no secret (flags, words, small numbers):
- * hiding them would garble every message that says "true" or names a port.
+ * Values a cookie or storage key often holds that are no secret (flags, words, small numbers, the
+ * URL to go back to after a login): hiding them would garble every message that says "true",
+ * names a port or shows a redirect. A token inside such a URL is still hidden by its shape.
  */
-const ORDINARY = /^(?:true|false|null|undefined|none|yes|no|on|off|[a-z]{1,10}|\d{1,7})$/i;
+const ORDINARY = /^(?:true|false|null|undefined|none|yes|no|on|off|[a-z]{1,10}|\d{1,7})$|^https?:\/\//i;
 
 /**
  * Every secret value a session holds, for scrubbing free text (error messages, stack traces):
@@ -22,10 +23,11 @@ const ORDINARY = /^(?:true|false|null|undefined|none|yes|no|on|off|[a-z]{1,10}|\
 export function sessionSecrets(session: Session): string[] {
   const out = new Set<string>();
   const add = (value: string, min: number) => {
-    if (value.length < min || ORDINARY.test(value) || out.size >= MAX_VALUES) return;
+    const plain = decoded(value);
+    if (value.length < min || ORDINARY.test(value) || (plain !== undefined && ORDINARY.test(plain)) || out.size >= MAX_VALUES) return;
     out.add(value);
     const unquoted = /^"(.*)"$/s.exec(value)?.[1];
-    for (const form of [encodeURIComponent(value), decoded(value), unquoted, JSON.stringify(value).slice(1, -1)]) {
+    for (const form of [encodeURIComponent(value), plain, unquoted, JSON.stringify(value).slice(1, -1)]) {
       if (form !== undefined && form.length >= min && !ORDINARY.test(form)) out.add(form);
     }
   };

@@ -59,14 +59,15 @@ test('the registry stays bounded in a long-running process: the oldest values go
 });
 
 // Issue 17: the forms a server echoes a value in, and values too ordinary to hide.
-test('sessionSecrets: URL-decoded, unquoted and JSON-escaped forms; flags, words and small numbers left out', () => {
+test('sessionSecrets: URL-decoded, unquoted and JSON-escaped forms; flags, words, small numbers and URLs left out', () => {
   const s = newSession('x');
   const jar = (name: string, value: string) => ({ name, value, domain: 'example', hostOnly: true, path: '/', expires: null, httpOnly: true, secure: true });
   s.cookies.push(jar('sid', 's%3Aabc123def.sig'), jar('q', '"quoted-value-9"'), jar('j', 'back\\slash-42'));
-  for (const [name, value] of [['a', 'true'], ['b', 'production'], ['c', '1733600'], ['d', 'accepted']]) s.cookies.push(jar(name!, value!));
+  const plain = ['true', 'production', '1733600', 'accepted', 'https://app.example/profile', 'https%3A%2F%2Fapp.example%2Fprofile'];
+  plain.forEach((value, i) => s.cookies.push(jar(`p${i}`, value)));
   const secrets = sessionSecrets(s);
   expect(secrets).toEqual(expect.arrayContaining(['s%3Aabc123def.sig', 's:abc123def.sig', '"quoted-value-9"', 'quoted-value-9', 'back\\\\slash-42']));
-  for (const plain of ['true', 'production', '1733600', 'accepted']) expect(secrets).not.toContain(plain);
+  for (const value of plain) expect(secrets).not.toContain(value);
 });
 
 test('the sources of known secrets are asked only when text is scrubbed, not when registered', () => {
