@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
+import { FileStore } from '../../src/store/file-store.js';
 import { runCli } from '../helpers/cli.js';
+import { loginServerSession, startLoginServer } from '../helpers/login-server.js';
 import { startHttpServer, type TestServer } from '../helpers/servers.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { cookie, sessionWith } from '../replay/fixtures.js';
@@ -118,4 +120,23 @@ test('issue 17: request -v hides the sid a Location repeats after javascript:, -
   expect(shown.stderr).toContain(`< location: javascript:${SID}`);
   const shownHead = await runCli(dir, ['--dir', dir, 'request', 'app', `${server.origin}/reason`, '-i', '--no-refresh', '--reveal']);
   expect(shownHead.stdout).toContain(`HTTP 200 OK for ${decodeURIComponent(SID)}`);
+});
+
+test('issue 17: a refresh that works after a token endpoint repeated the sid: the outcomes in refresh --json hide it', async () => {
+  const login = await startLoginServer(3600);
+  try {
+    const dir = tempDir('sj-echoed-ok-');
+    const session = loginServerSession(login, 'app', { oauth: true, sso: true });
+    const sid = session.cookies.find((c) => c.name === 'sid')!.value;
+    login.tokenFailure = JSON.stringify({ error: 'invalid_grant', error_description: `refresh token … of session ${sid} revoked` });
+    await new FileStore({ dir }).save('app', session);
+    const run = await runCli(dir, ['--dir', dir, 'refresh', 'app', '--json']);
+    expect(run.status).toBe(0);
+    const result = JSON.parse(run.stdout);
+    expect(result).toMatchObject({ refreshed: true, strategy: 'silent-sso' });
+    expect(result.outcomes[0].reason).toContain(`of session [redacted ${sid.length} chars] revoked`);
+    expect(run.stdout + run.stderr).not.toContain(sid);
+  } finally {
+    await login.close();
+  }
 });
