@@ -1,14 +1,23 @@
 import { SessionjarError, isSessionjarError } from '../core/errors.js';
 import { exitCodeFor } from '../core/exit-codes.js';
-import { scrubRegistered, scrubUrls } from '../core/redact.js';
+import { scrubRegistered, scrubRegisteredIn, scrubUrls } from '../core/redact.js';
 
-/** Results go to stdout; progress, warnings and errors to stderr. */
-export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+/**
+ * Results go to stdout; progress, warnings and errors to stderr. Everything printed here hides the
+ * secrets this process knows (the values of every session it loaded or has open, wherever a server
+ * echoed them) unless `reveal`: the user asked to see them (`--reveal`, an export).
+ */
+export function printJson(value: unknown, reveal = false): void {
+  process.stdout.write(`${JSON.stringify(reveal ? value : scrubRegisteredIn(value), null, 2)}\n`);
 }
 
-export function printLine(line = ''): void {
-  process.stdout.write(`${line}\n`);
+export function printLine(line = '', reveal = false): void {
+  process.stdout.write(`${reveal ? line : scrubRegistered(line)}\n`);
+}
+
+/** Progress and diagnostics (`-v`, what an import lost), on stderr as given. */
+export function printStderr(text: string, reveal = false): void {
+  process.stderr.write(reveal ? text : scrubRegistered(text));
 }
 
 export function warn(message: string): void {
@@ -18,13 +27,13 @@ export function warn(message: string): void {
 /**
  * Errors and their causes carry text sessionjar did not write (a server's answer, a library's
  * message, a URL a server redirected to): every secret value of the sessions this process loaded
- * is scrubbed from it, and credential-shaped parameters from the URLs in it.
+ * is scrubbed from it, and credential-shaped parameters from the URLs in it, unless `reveal`.
  */
-export function printError(error: SessionjarError, json: boolean): void {
-  const scrub = (text: string) => scrubUrls(scrubRegistered(text));
+export function printError(error: SessionjarError, json: boolean, reveal = false): void {
+  const scrub = (text: string) => (reveal ? text : scrubUrls(scrubRegistered(text)));
   if (json) {
     const payload = { error: { code: error.code, message: error.message, ...error.details } };
-    process.stderr.write(`${scrub(JSON.stringify(payload))}\n`);
+    process.stderr.write(`${scrub(JSON.stringify(reveal ? payload : scrubRegisteredIn(payload)))}\n`);
     return;
   }
   process.stderr.write(scrub(`sessionjar: error [${error.code}]: ${error.message}\n`));
@@ -32,11 +41,11 @@ export function printError(error: SessionjarError, json: boolean): void {
 }
 
 /** Reports an error that ended a command and returns the exit status; anything but a SessionjarError is INTERNAL. */
-export function exitStatusFor(error: unknown, json: boolean): number {
+export function exitStatusFor(error: unknown, json: boolean, reveal = false): number {
   const reported = isSessionjarError(error)
     ? error
     : new SessionjarError('INTERNAL', `unexpected error: ${(error as Error)?.message ?? String(error)}`, { cause: error });
-  printError(reported, json);
+  printError(reported, json, reveal);
   return exitCodeFor(reported.code);
 }
 

@@ -45,6 +45,8 @@ export function makeProgram(): Command {
 /** Runs the CLI and returns the exit status; never throws. */
 export async function run(argv: string[]): Promise<number> {
   const json = argv.includes('--json') && !isRequestCommand(argv);
+  // The user asked to see secrets (request, refresh, inspect, export): an error shows them too.
+  const reveal = argv.includes('--reveal');
   try {
     await makeProgram().parseAsync(argv);
     return Number(process.exitCode ?? 0);
@@ -53,6 +55,6 @@ export async function run(argv: string[]): Promise<number> {
       // --help and --version land here with exit code 0; usage errors are already printed.
       return error.exitCode === 0 ? 0 : exitCodeFor('USAGE');
     }
-    return exitStatusFor(error, json);
+    return exitStatusFor(error, json, reveal);
   }
 }

@@ -13,6 +13,6 @@ export async function runFastRequest({ dir, name, url, options }: RequestArgv): 
     await runRequest(name, url, options, storeIn(dir));
     return Number(process.exitCode ?? 0);
   } catch (error) {
-    return exitStatusFor(error, false);
+    return exitStatusFor(error, false, options.reveal === true);
   }
 }

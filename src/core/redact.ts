@@ -77,35 +77,101 @@ export function redactHeader(name: string, value: string, reveal = false): strin
  * secret that contains another is replaced whole.
  */
 export function scrubSecrets(text: string, secrets: Iterable<string>): string {
+  return replaceLongestFirst(text, longestFirst(secrets));
+}
+
+function longestFirst(secrets: Iterable<string>): string[] {
+  return [...secrets].filter((secret) => secret.length >= 4).sort((a, b) => b.length - a.length);
+}
+
+function replaceLongestFirst(text: string, sorted: readonly string[]): string {
   let out = text;
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-    if (secret.length < 4) continue;
-    out = out.split(secret).join(redact(secret));
-  }
+  for (const secret of sorted) if (out.includes(secret)) out = out.split(secret).join(redact(secret));
   return out;
 }
 
 /**
- * Secret values this process has seen (the store registers those of every session it loads), so
- * text that did not come through redact() (an error from a server, a cause's stack) is scrubbed
- * before it is printed. A long-running client reloads its session on every write-back and cookies
- * rotate, so the registry keeps the most recently seen values only (oldest forgotten first).
+ * The values this process knows as secrets (those of every session it loaded, saved or has open),
+ * so text that did not come through redact() (a server's error answer, a Location it sent, a cause's
+ * stack) is scrubbed before it is printed. Nothing here runs per request: loads and saves hand in
+ * a thunk ({@link registerSecretsLater}), open clients a source ({@link watchSecrets}), and both are
+ * asked only when text is scrubbed, which is when output is produced. A long-running client reloads
+ * its session on every write-back and cookies rotate, so the registry keeps the most recently seen
+ * values only (oldest forgotten first).
  */
 export const SECRET_REGISTRY_LIMIT = 4096;
 const registry = new Set<string>();
+/** Thunks not yet asked; past this many the oldest is asked at once, so memory stays bounded. */
+const PENDING_LIMIT = 64;
+const pending: Array<() => Iterable<string>> = [];
+/** Asked on every scrub; a source answering undefined is gone (its owner was collected) and dropped. */
+export type SecretSource = () => Iterable<string> | undefined;
+const sources = new Set<SecretSource>();
+/** The registry longest first, kept until it changes (-v scrubs every line it prints). */
+let sortedRegistry: string[] | undefined;
 
 export function registerSecrets(values: Iterable<string>): void {
   for (const value of values) {
     if (value.length < 4) continue;
+    sortedRegistry = undefined;
     registry.delete(value); // seen again: now the most recent
     registry.add(value);
     if (registry.size > SECRET_REGISTRY_LIMIT) registry.delete(registry.values().next().value as string);
   }
 }
 
-/** `text` with every registered secret replaced by its `[redacted N chars]` form. */
+/** Registers the values `values()` gives, but only once some text is scrubbed. */
+export function registerSecretsLater(values: () => Iterable<string>): void {
+  pending.push(values);
+  if (pending.length > PENDING_LIMIT) registerSecrets(pending.shift()!());
+}
+
+/**
+ * Adds a source of secrets that change while it lives (an open session's rotating cookies); the
+ * returned function removes it.
+ */
+export function watchSecrets(source: SecretSource): () => void {
+  sources.add(source);
+  return () => void sources.delete(source);
+}
+
+/** Every secret known now, longest first: the registry, with the pending thunks folded in, and each live source. */
+function knownSecrets(): string[] {
+  for (const values of pending.splice(0)) registerSecrets(values());
+  sortedRegistry ??= longestFirst(registry);
+  if (sources.size === 0) return sortedRegistry;
+  const live: string[] = [];
+  for (const source of sources) {
+    const values = source();
+    if (values === undefined) sources.delete(source);
+    else live.push(...values);
+  }
+  return live.length === 0 ? sortedRegistry : longestFirst(new Set([...sortedRegistry, ...live]));
+}
+
+const nothingKnown = () => registry.size === 0 && pending.length === 0 && sources.size === 0;
+
+/** `text` with every known secret replaced by its `[redacted N chars]` form. */
 export function scrubRegistered(text: string): string {
-  return registry.size === 0 ? text : scrubSecrets(text, registry);
+  return nothingKnown() ? text : replaceLongestFirst(text, knownSecrets());
+}
+
+/**
+ * `value` (what a command prints as JSON) with {@link scrubRegistered} applied to every string in
+ * it, keys included: scrubbing the JSON text instead would miss a secret holding a `"` or `\`,
+ * which JSON escapes.
+ */
+export function scrubRegisteredIn<T>(value: T): T {
+  if (nothingKnown()) return value;
+  const known = knownSecrets();
+  const walk = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string') return replaceLongestFirst(v, known);
+    if (depth > 64 || v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) return v.map((item) => walk(item, depth + 1));
+    if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return v;
+    return Object.fromEntries(Object.entries(v).map(([key, item]) => [replaceLongestFirst(key, known), walk(item, depth + 1)]));
+  };
+  return walk(value, 0) as T;
 }
 
 /** Query and form parameters that carry credentials: OAuth codes and tokens, SAML answers, passwords. */

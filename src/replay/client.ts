@@ -3,6 +3,7 @@ import './linear-regexp.js';
 import { SessionjarError } from '../core/errors.js';
 import type { Session } from '../session/schema/index.js';
 import { loggedOutReason, needsBody, type ObservedResponse } from '../session/logged-out.js';
+import { trackSessionSecrets } from '../session/secrets.js';
 import { defaultStore } from '../store/default-store.js';
 import type { SessionStore } from '../store/types.js';
 import { BodyDeadlines } from './body-deadlines.js';
@@ -88,6 +89,8 @@ export class SessionClient implements AsyncDisposable {
   private readonly urls = new Map<string, Hop>();
   private readonly deadlines = new BodyDeadlines();
   private closed = false;
+  /** Its cookies rotate: output scrubs whatever values it holds when printed (session/secrets.ts). */
+  private readonly forgetSecrets = trackSessionSecrets(this, (client) => client.session);
 
   /** Use {@link openSession} or {@link openSessionFrom}. */
   constructor(
@@ -234,6 +237,7 @@ export class SessionClient implements AsyncDisposable {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.forgetSecrets();
     try {
       await this.flush();
     } finally {

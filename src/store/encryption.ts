@@ -1,9 +1,8 @@
 import { SessionjarError } from '../core/errors.js';
-import { registerSecrets } from '../core/redact.js';
 import { decryptEnvelope, encryptSession, readEnvelopeHeader, type EnvelopeHeader, type KeySource } from '../session/envelope.js';
 import { isEncryptedEnvelope } from '../session/schema/document.js';
 import type { Session } from '../session/schema/index.js';
-import { sessionSecrets } from '../session/secrets.js';
+import { rememberSessionSecrets } from '../session/secrets.js';
 import type { KeyProvider } from './keys.js';
 
 /**
@@ -74,7 +73,10 @@ export async function keyForWriting(location: string, keys: KeyProvider | undefi
   return keys.keyFor(location, current?.kdf);
 }
 
-/** Makes every later error message and stack trace of this process hide the session's secrets. */
+/**
+ * Makes every later error message and stack trace of this process hide the session's secrets
+ * (worked out only when something is printed, so a load or write-back costs nothing for it).
+ */
 export function rememberSecrets(session: Session): void {
-  registerSecrets(sessionSecrets(session));
+  rememberSessionSecrets(session);
 }

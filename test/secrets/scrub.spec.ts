@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { SECRET_REGISTRY_LIMIT, redact, registerSecrets, scrubRegistered, scrubSecrets } from '../../src/core/redact.js';
+import { SECRET_REGISTRY_LIMIT, redact, registerSecrets, registerSecretsLater, scrubRegistered, scrubRegisteredIn, scrubSecrets, watchSecrets } from '../../src/core/redact.js';
 import { newSession } from '../../src/session/new-session.js';
 import { parseSession } from '../../src/session/schema/index.js';
-import { sessionSecrets } from '../../src/session/secrets.js';
+import { sessionSecrets, trackSessionSecrets } from '../../src/session/secrets.js';
 
 test('sessionSecrets: cookie values, credential headers with and without scheme, storage values and JSON fields in them', () => {
   const s = newSession('x');
@@ -56,4 +56,49 @@ test('the registry stays bounded in a long-running process: the oldest values go
   expect(scrubRegistered('old rotated-away-0000')).toBe('old rotated-away-0000');
   expect(scrubRegistered(`live ${kept}`)).toBe('live [redacted 27 chars]');
   expect(scrubRegistered(`newest rotated-away-${SECRET_REGISTRY_LIMIT - 1}`)).toBe('newest [redacted 17 chars]');
+});
+
+// Issue 17: the forms a server echoes a value in, and values too ordinary to hide.
+test('sessionSecrets: URL-decoded, unquoted and JSON-escaped forms; flags, words, small numbers and URLs left out', () => {
+  const s = newSession('x');
+  const jar = (name: string, value: string) => ({ name, value, domain: 'example', hostOnly: true, path: '/', expires: null, httpOnly: true, secure: true });
+  s.cookies.push(jar('sid', 's%3Aabc123def.sig'), jar('q', '"quoted-value-9"'), jar('j', 'back\\slash-42'));
+  const plain = ['true', 'production', '1733600', 'accepted', 'https://app.example/profile', 'https%3A%2F%2Fapp.example%2Fprofile'];
+  plain.forEach((value, i) => s.cookies.push(jar(`p${i}`, value)));
+  const secrets = sessionSecrets(s);
+  expect(secrets).toEqual(expect.arrayContaining(['s%3Aabc123def.sig', 's:abc123def.sig', '"quoted-value-9"', 'quoted-value-9', 'back\\\\slash-42']));
+  for (const value of plain) expect(secrets).not.toContain(value);
+});
+
+test('the sources of known secrets are asked only when text is scrubbed, not when registered', () => {
+  let asked = 0;
+  registerSecretsLater(() => {
+    asked++;
+    return ['later-secret-value-77'];
+  });
+  const stop = watchSecrets(() => {
+    asked++;
+    return ['live-secret-value-88'];
+  });
+  expect(asked).toBe(0);
+  expect(scrubRegistered('a later-secret-value-77 b live-secret-value-88')).toBe('a [redacted 21 chars] b [redacted 20 chars]');
+  expect(asked).toBe(2);
+  stop();
+  expect(scrubRegistered('live-secret-value-88')).toBe('live-secret-value-88');
+});
+
+test('a tracked session: the values it holds when printing are hidden, and those it held when closed stay hidden', () => {
+  const owner = { session: newSession('x') };
+  const stop = trackSessionSecrets(owner, (o) => o.session);
+  owner.session = { ...owner.session, cookies: [{ name: 'sid', value: 'rotated-sid-value-1', domain: 'example', hostOnly: true, path: '/', expires: null, httpOnly: true, secure: true }] };
+  expect(scrubRegistered('now rotated-sid-value-1')).toBe('now [redacted 19 chars]');
+  stop();
+  owner.session = newSession('y');
+  expect(scrubRegistered('later rotated-sid-value-1')).toBe('later [redacted 19 chars]');
+});
+
+test('scrubRegisteredIn hides secrets in every string of a value, even ones JSON would escape', () => {
+  registerSecrets(['has"quote\\and-slash']);
+  const printed = JSON.stringify(scrubRegisteredIn({ list: [{ reason: 'server said has"quote\\and-slash' }], n: 1 }));
+  expect(printed).toBe('{"list":[{"reason":"server said [redacted 19 chars]"}],"n":1}');
 });

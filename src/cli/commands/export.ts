@@ -3,7 +3,7 @@ import { SessionjarError } from '../../core/errors.js';
 import type { ExportFormat, LostItem } from '../../session/convert/index.js';
 import type { SessionStore } from '../../store/types.js';
 import { storeFor } from '../context.js';
-import { printJson } from '../output.js';
+import { printJson, printStderr } from '../output.js';
 import { reportLines } from './import.js';
 
 export interface ExportOptions {
@@ -70,11 +70,12 @@ export function makeExportCommand(): Command {
       }
       if (options.json) {
         const { content, ...rest } = result;
-        printJson(options.output ? { ...rest, file: options.output } : { ...rest, content });
+        // The content is the point of an export: its credentials are printed as they are.
+        printJson(options.output ? { ...rest, file: options.output } : { ...rest, content }, !options.output);
         return;
       }
-      process.stderr.write(reportLines(`export to ${options.to} lost`, result.lost));
-      if (options.output) process.stderr.write(`sessionjar: wrote ${options.output}\n`);
+      printStderr(reportLines(`export to ${options.to} lost`, result.lost));
+      if (options.output) printStderr(`sessionjar: wrote ${options.output}\n`);
       else process.stdout.write(result.content);
     });
 }

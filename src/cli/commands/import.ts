@@ -6,7 +6,7 @@ import type { ImportFormat, LostItem } from '../../session/convert/index.js';
 import { checkNewSessionRef, toSessionName } from '../../store/names.js';
 import type { SessionStore } from '../../store/types.js';
 import { storeFor } from '../context.js';
-import { printJson, printLine } from '../output.js';
+import { printJson, printLine, printStderr } from '../output.js';
 import { plural } from '../../core/plural.js';
 
 export interface ImportFileOptions {
@@ -109,8 +109,8 @@ export function makeImportCommand(): Command {
         printJson(result);
         return;
       }
-      process.stderr.write(reportLines('import could not carry', result.lost));
-      for (const line of result.derived) process.stderr.write(`sessionjar: import derived: header rule ${line}\n`);
+      printStderr(reportLines('import could not carry', result.lost));
+      for (const line of result.derived) printStderr(`sessionjar: import derived: header rule ${line}\n`);
       printLine(`imported ${plural(result.cookies, 'cookie')} and ${plural(result.origins, 'origin')} (${result.format}) into ${result.location}`);
     });
 }

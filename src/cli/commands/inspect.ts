@@ -180,7 +180,7 @@ export function makeInspectCommand(): Command {
     .addHelpText('after', '\nExamples:\n  sessionjar inspect github\n  sessionjar inspect ./state/session.json --json\n  sessionjar inspect github --reveal')
     .action(async (name: string, options: { reveal?: boolean; json?: boolean }, command: Command) => {
       const inspection = await inspectSession(storeFor(command), name, { reveal: options.reveal ?? false });
-      if (options.json) printJson(inspection);
-      else for (const line of formatInspection(inspection)) printLine(line);
+      if (options.json) printJson(inspection, options.reveal);
+      else for (const line of formatInspection(inspection)) printLine(line, options.reveal);
     });
 }

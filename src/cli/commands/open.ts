@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { SessionjarError } from '../../core/errors.js';
 import { storeFor } from '../context.js';
+import { printStderr } from '../output.js';
 
 export function makeOpenCommand(): Command {
   return new Command('open')
@@ -16,7 +17,7 @@ export function makeOpenCommand(): Command {
       await openInBrowser(session, {
         ...(raw.url ? { url: raw.url } : {}),
         ...(raw.browserPath ? { browserPath: raw.browserPath } : {}),
-        onStatus: (line) => process.stderr.write(`${line}\n`),
+        onStatus: (line) => printStderr(`${line}\n`),
       });
     });
 }

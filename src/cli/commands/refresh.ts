@@ -1,12 +1,13 @@
 import { Command } from 'commander';
 import { storeFor } from '../context.js';
-import { printJson, printLine } from '../output.js';
+import { printJson, printLine, printStderr } from '../output.js';
 import { parseSeconds } from './status.js';
 
 interface RefreshCommandOptions {
   ifNeeded?: boolean;
   verbose?: boolean;
   json?: boolean;
+  reveal?: boolean;
   margin: number;
   interactive: boolean;
   browserPath?: string;
@@ -24,6 +25,7 @@ export function makeRefreshCommand(): Command {
     .option('--timeout <seconds>', 'time limit of a browser login', parseSeconds)
     .option('-v, --verbose', 'say which strategies were tried and what each did (stderr)')
     .option('--json', 'machine-readable output')
+    .option('--reveal', "show the session's secrets where a server's answer repeats them (-v, outcomes, errors)")
     .addHelpText('after', '\nExamples:\n  sessionjar refresh github\n  sessionjar refresh github --if-needed -v     # in cron: */10 * * * *\n  sessionjar refresh github --json')
     .action(async (name: string, options: RefreshCommandOptions, command: Command) => {
       const { refreshIfNeeded } = await import('../../refresh/refresh-command.js');
@@ -35,9 +37,10 @@ export function makeRefreshCommand(): Command {
         ...(options.interactive ? {} : { interactive: false }),
         browserPath: options.browserPath,
         timeoutMs: options.timeout === undefined ? undefined : options.timeout * 1000,
-        ...(options.verbose ? { onStatus: (line: string) => process.stderr.write(`sessionjar: ${line}\n`) } : {}),
+        reveal: options.reveal ?? false,
+        ...(options.verbose ? { onStatus: (line: string) => printStderr(`sessionjar: ${line}\n`, options.reveal) } : {}),
       });
-      if (options.json) printJson(result);
-      else printLine(result.message);
+      if (options.json) printJson(result, options.reveal);
+      else printLine(result.message, options.reveal);
     });
 }

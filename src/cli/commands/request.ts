@@ -205,7 +205,7 @@ export async function sendRequest(options: RequestCliOptions, store: SessionStor
           client: options.client,
           reveal: options.reveal,
           ...(options.marginSeconds === undefined ? {} : { marginSeconds: options.marginSeconds }),
-          ...(options.verbose ? { onStatus: (line: string) => io.stderr.write(`* refresh: ${line}\n`) } : {}),
+          ...(options.verbose ? { onStatus: (line: string) => io.stderr.write(scrubText(`* refresh: ${line}\n`, options.reveal)) } : {}),
         });
   const session = await openSession(options.session, { ...options.client, store, ...(onEvent ? { onEvent } : {}), ...(refresher ? { refresher } : {}) });
   try {
@@ -226,7 +226,8 @@ export async function sendRequest(options: RequestCliOptions, store: SessionStor
     const out = options.output === undefined ? io.stdout : createWriteStream(options.output);
     if (options.include) {
       // The head may echo a cookie some hop set: those are secrets too.
-      if (!options.reveal) registerSecrets([...session.cookies.list().map((c) => c.value), ...setCookieValues(res.headers['set-cookie'])]);
+      // The session's own cookies are known to the scrubber while it is open; a refused one is not.
+      if (!options.reveal) registerSecrets(setCookieValues(res.headers['set-cookie']));
       out.write(formatHead(res.status, res.statusText, res.headers, options.reveal));
     }
     try {
@@ -329,7 +330,8 @@ function statusText(status: number, given?: string): string {
 
 /** curl -i's head: status line, one line per header value, blank line. */
 function formatHead(status: number, text: string | undefined, headers: Record<string, string | string[]>, reveal: boolean): string {
-  const lines = [`HTTP ${status} ${statusText(status, text)}`.trimEnd()];
+  // The reason phrase is the server's to choose: it may repeat a secret too.
+  const lines = [`HTTP ${status} ${scrubText(statusText(status, text), reveal)}`.trimEnd()];
   for (const [name, value] of Object.entries(headers)) {
     for (const one of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${redactHeader(name, one, reveal)}`);
   }
