@@ -24,7 +24,6 @@ function layer(folder, { above = [], packages, lazy = [], extra = [], why }) {
     ...(folder === 'record' ? [] : [{ pattern: '^playwright', message: 'only record/ loads Playwright (the replay path never does): import record/ lazily instead' }]),
     ...lazy,
   ];
-  // esquery's /regex/ ends at the first '/', so the patterns say \W for it.
   return {
     files: [folder === 'index' ? 'src/index.ts' : `src/${folder}/**/*.ts`],
     rules: {
@@ -51,6 +50,7 @@ const layers = [
     above: ['cli', 'demo', 'serve', 'pool', 'record', 'refresh'],
     extra: [{ regex: '^\\.\\./store/(?!types\\.js$|default-store\\.js$)', message: 'replay/ takes a SessionStore (store/types.ts) and opens the default one (store/default-store.ts), nothing else of store/' }],
     packages: NOT_PLAYWRIGHT,
+    // A selector's /regex/ ends at its first '/': \W stands for it.
     lazy: [{ pattern: '\\.\\W(cli|demo|serve|pool|record|refresh)\\W', message: 'replay/ never loads record/, refresh/ or the CLI: a refresher is handed in (refresh/open.ts)' }],
     why: 'a refresher is handed in (refresh/open.ts), and the replay path never loads Playwright',
   }),
