@@ -36,20 +36,31 @@ const undiciCore = {
 };
 
 /**
- * undici's Client loads its HTTP/2 half, and with it node:http2, node:tls and node:crypto, when it is
- * itself loaded; a plain-http request needs none of them. This loads it on the first HTTP/2
- * connection instead (undici calls it only there). The build fails if undici's line ever changes,
- * rather than shipping an unpatched or a wrongly patched client.
+ * Two modules a dependency loads with itself that a plain request never uses: undici's HTTP/2 half
+ * (with node:http2, node:tls and node:crypto) and tough-cookie's public suffix list (tldts). In the
+ * CLI the import resolves to a loader of our own that requires the very module on first use
+ * (scripts/lazy-*.cjs); both packages' files are bundled as published, never edited. Should a
+ * dependency stop importing the module that way, the build still works, says so, and the CLI loads
+ * the module eagerly (test/cli/cold-start.spec.ts then fails).
  */
-const lazyHttp2 = {
-  name: 'undici-lazy-http2',
+const lazyModules = {
+  name: 'lazy-modules',
   setup(b) {
-    b.onLoad({ filter: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      const eager = "const connectH2 = require('./client-h2.js')";
-      if (source.split(eager).length !== 2) throw new Error(`${args.path}: expected exactly one "${eager}"; update scripts/build.mjs`);
-      const lazy = "let clientH2\nconst connectH2 = (client, socket) => (clientH2 ??= require('./client-h2.js'))(client, socket)";
-      return { contents: source.replace(eager, lazy), loader: 'js' };
+    const swaps = [
+      { importer: /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/, specifier: './client-h2.js', loader: 'scripts/lazy-client-h2.cjs' },
+      { importer: /[\\/]tough-cookie[\\/]dist[\\/]index\.c?js$/, specifier: 'tldts', loader: 'scripts/lazy-tldts.cjs' },
+    ];
+    const used = new Set();
+    for (const swap of swaps) {
+      const filter = new RegExp(`^${swap.specifier.replace(/[.]/g, '\\.')}$`);
+      b.onResolve({ filter }, (args) => {
+        if (!swap.importer.test(args.importer)) return undefined;
+        used.add(swap);
+        return { path: resolve(swap.loader) };
+      });
+    }
+    b.onEnd(() => {
+      for (const swap of swaps) if (!used.has(swap)) console.warn(`scripts/build.mjs: nothing imports '${swap.specifier}' as ${swap.importer} did; ${swap.loader} is unused and the module loads eagerly`);
     });
   },
 };
@@ -66,32 +77,6 @@ const commanderIfUsed = {
       if (args.pluginData === commanderIfUsed) return undefined;
       const resolved = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, pluginData: commanderIfUsed });
       return { ...resolved, sideEffects: false };
-    });
-  },
-};
-
-/**
- * Two changes to tough-cookie for a cold start; the build fails if either line ever changes.
- * - It loads tldts (the public suffix list) with itself, yet needs it only when it checks a cookie's
- *   domain (a Set-Cookie, a lookup by URL); sending the stored cookies needs none. This loads it on
- *   the first check instead.
- * - Its IPv6 pattern is large: V8 compiles it on first use, about 3 ms, and tough-cookie tries it on
- *   every cookie domain. Each of its alternatives holds a ':', so a domain without one skips it with
- *   the same answer.
- */
-const toughCookie = {
-  name: 'tough-cookie-cold-start',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]tough-cookie[\\/]dist[\\/]index\.js$/ }, (args) => {
-      let source = readFileSync(args.path, 'utf8');
-      const replace = (eager, lazy) => {
-        if (source.split(eager).length !== 2) throw new Error(`${args.path}: expected exactly one '${eager}'; update scripts/build.mjs`);
-        source = source.replace(eager, () => lazy);
-      };
-      replace('import { getDomain } from "tldts";', 'let tldts;\nconst getDomain = (...args) => (tldts ??= require("tldts")).getDomain(...args);');
-      const ipV6 = 'var IP_V6_REGEX_OBJECT = new RegExp(`^${IP_V6_REGEX}$`);';
-      replace(ipV6, `${ipV6}\nconst ipV6Test = IP_V6_REGEX_OBJECT.test;\nIP_V6_REGEX_OBJECT.test = function (s) { return \`\${s}\`.includes(":") && ipV6Test.call(this, s); };`);
-      return { contents: source, loader: 'js' };
     });
   },
 };
@@ -152,7 +137,7 @@ try {
     target: 'node20',
     external: ['playwright-core', 'playwright', '@playwright/test'],
     banner: { js: "import { createRequire as __sjCreateRequire } from 'node:module'; const require = __sjCreateRequire(import.meta.url);" },
-    plugins: [requestBundle, zodEnglishOnly, undiciCore, lazyHttp2, toughCookie],
+    plugins: [requestBundle, zodEnglishOnly, undiciCore, lazyModules],
     logLevel: 'warning',
   });
   // A plain `sessionjar request` (cli/request-fast.ts) as one CommonJS file: one file to read and
@@ -166,7 +151,7 @@ try {
     platform: 'node',
     target: 'node20',
     external: ['playwright-core', 'playwright', '@playwright/test'],
-    plugins: [commanderIfUsed, zodEnglishOnly, undiciCore, lazyHttp2, toughCookie],
+    plugins: [commanderIfUsed, zodEnglishOnly, undiciCore, lazyModules],
     // import('playwright-core') as require(): code-cache.ts runs the bundle without an ESM loader.
     supported: { 'dynamic-import': false },
     minifyWhitespace: true,

@@ -4,6 +4,7 @@
 // cache, cookie and mock modules index.js also loads. Those cost about a fifth of a cold
 // `sessionjar request` and the replay client uses none of them. Every export is the very object
 // index.js exports (test/replay/undici-core.spec.ts checks that and that the CLI imports no other).
+// These are files of undici's lib/ folder, which a release may move: package.json pins undici exactly.
 const Dispatcher = require('undici/lib/dispatcher/dispatcher');
 
 Object.assign(Dispatcher.prototype, require('undici/lib/api'));

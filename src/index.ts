@@ -31,7 +31,7 @@ export { defaultStore } from './store/default-store.js';
 export type { SaveOptions, SessionEntry, SessionStore } from './store/types.js';
 export { envKeyProvider, fixedKeyProvider, type EnvKeyOptions, type KeyProvider } from './store/keys.js';
 export type { KeySource } from './session/envelope.js';
-export { runDoctor, type DoctorCheck, type DoctorOptions, type DoctorReport } from './cli/doctor-checks.js';
+export { runDoctor, type DoctorCheck, type DoctorOptions, type DoctorReport } from './record/doctor.js';
 export { recordSession, type RecordOptions, type RecordResult } from './record/record.js';
 export type { RecordSummary } from './record/summary.js';
 export { loginWithRecipe, type LoginOptions } from './record/login.js';

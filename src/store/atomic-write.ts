@@ -1,5 +1,6 @@
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { storeHooks } from './test-hooks.js';
 
 /** `.github.json.4242.9f86d081884c.tmp`: hidden, unique per process and attempt, never `*.json`. */
 const TEMP_FILE = /^\..+\.\d+\.[0-9a-f]{12}\.tmp$/;
@@ -26,6 +27,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
     } finally {
       await handle.close();
     }
+    await storeHooks.beforeRename?.(temp);
     await rename(temp, path);
   } catch (error) {
     await unlink(temp).catch(() => undefined);

@@ -2,6 +2,7 @@ import { open, readFile, stat, unlink, type FileHandle } from 'node:fs/promises'
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SessionjarError } from '../core/errors.js';
+import { storeHooks } from './test-hooks.js';
 
 /** node:os once a lock is taken: a plain `sessionjar request` takes none and saves loading it. */
 const hostname = () => process.getBuiltinModule('node:os').hostname();
@@ -68,6 +69,7 @@ async function acquire(lockPath: string, timeoutMs: number, staleMs: number): Pr
     const handle = await tryCreate(lockPath);
     if (handle) return handle;
     if (await breakIfStale(lockPath, staleMs)) continue;
+    storeHooks.lockBusy?.(lockPath);
     const left = deadline - Date.now();
     if (left <= 0) throw await timeoutError(lockPath, timeoutMs);
     // Jitter keeps two waiters from retrying in lockstep.

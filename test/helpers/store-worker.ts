@@ -1,13 +1,33 @@
 // A separate process that works on a FileStore, for the multi-process store tests. Bundled with
 // esbuild by test/helpers/bundle.ts (so it runs the current source without a build of dist/).
-//   update <dir> <name> <prefix> <count>: <count> updates, each adding the cookie <prefix>-<i>
-//   save-loop <dir> <name> <megabytes>: saves forever a session whose localStorage holds one value of
-//     that size, printing "saved <n>" after each save (big, so a kill often lands mid-write)
+//   [flags] update <dir> <name> <prefix> <count>: <count> updates, each adding the cookie <prefix>-<i>
+//   [flags] save <dir> <name> <generation>: saves a session whose localStorage holds the generation
+// Flags, before the mode (src/store/test-hooks.ts):
+//   --stop-before-rename: each atomic write stops once its temp file is written and synced, prints
+//     "stopped <temp file>" and renames only after a line on stdin (the test kills it or lets it go)
+//   --report-busy-lock: prints "lock busy" whenever a lock it waits for is held by another process
+import { createInterface } from 'node:readline';
 import { mergeCookies } from '../../src/session/merge.js';
 import { newSession } from '../../src/session/new-session.js';
 import { FileStore } from '../../src/store/file-store.js';
+import { storeHooks } from '../../src/store/test-hooks.js';
 
-const [mode, dir, name, arg1, arg2] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const lines = createInterface({ input: process.stdin });
+while (args[0]?.startsWith('--')) {
+  const flag = args.shift();
+  if (flag === '--stop-before-rename') {
+    storeHooks.beforeRename = async (temp) => {
+      process.stdout.write(`stopped ${temp}\n`);
+      await new Promise((go) => lines.once('line', go).once('close', go));
+    };
+  } else if (flag === '--report-busy-lock') {
+    storeHooks.lockBusy = () => process.stdout.write('lock busy\n');
+  } else {
+    throw new Error(`unknown flag ${flag}`);
+  }
+}
+const [mode, dir, name, arg1, arg2] = args;
 const store = new FileStore({ dir: dir!, lockTimeoutMs: 30_000 });
 
 if (mode === 'update') {
@@ -15,13 +35,10 @@ if (mode === 'update') {
     const cookie = { name: `${arg1}-${i}`, value: String(i), domain: 'example.com', hostOnly: true, path: '/', expires: null, httpOnly: false, secure: false, setAt: Date.now() };
     await store.update(name!, (s) => ({ ...s, cookies: mergeCookies(s.cookies, { set: [cookie], removed: [] }) }));
   }
-} else if (mode === 'save-loop') {
-  const padding = 'x'.repeat(Number(arg1) * 1024 * 1024);
-  for (let n = 1; ; n++) {
-    const origins = [{ origin: 'https://example.com', localStorage: { generation: String(n), blob: padding }, sessionStorage: {} }];
-    await store.save(name!, { ...newSession(name!), origins });
-    process.stdout.write(`saved ${n}\n`);
-  }
+} else if (mode === 'save') {
+  const origins = [{ origin: 'https://example.com', localStorage: { generation: arg1! }, sessionStorage: {} }];
+  await store.save(name!, { ...newSession(name!), origins });
 } else {
   throw new Error(`unknown mode ${mode}`);
 }
+lines.close();

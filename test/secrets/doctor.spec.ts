@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { runDoctor, type DoctorCheck } from '../../src/cli/doctor-checks.js';
+import { runDoctor, type DoctorCheck } from '../../src/record/doctor.js';
 import { encryptSession } from '../../src/session/envelope.js';
 import { newSession } from '../../src/session/new-session.js';
 import { serializeSession, type Session } from '../../src/session/schema/index.js';

@@ -12,7 +12,7 @@ export function makeDoctorCommand(): Command {
       '\nExits 1 when a check fails (warnings alone exit 0).\n\nExamples:\n  sessionjar doctor\n  sessionjar --dir ~/.sessions doctor --json',
     )
     .action(async (options: { json?: boolean }, command: Command) => {
-      const { runDoctor } = await import('../doctor-checks.js');
+      const { runDoctor } = await import('../../record/doctor.js');
       const { dir } = command.optsWithGlobals<{ dir?: string }>();
       const report = await runDoctor({ dir: dir ?? process.env.SESSIONJAR_DIR ?? 'recordings' });
       if (options.json) printJson(report);

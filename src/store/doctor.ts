@@ -1,12 +1,15 @@
 import { execFile } from 'node:child_process';
 import { constants, statSync, type Stats } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { isSessionjarError } from '../core/errors.js';
 import { sessionExpiry } from '../session/expiry.js';
 import { parseSession } from '../session/schema/index.js';
-import { envelopeHeaderOf, openFileText } from '../store/encryption.js';
-import { envKeyProvider, readKeyFile } from '../store/keys.js';
+import { envelopeHeaderOf, openFileText } from './encryption.js';
+import { envKeyProvider, readKeyFile } from './keys.js';
+
+// The doctor's checks of a recordings folder: its permissions, whether git would commit it, the key
+// file, and each session in it (record/doctor.ts runs them with the checks of the browser).
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -20,87 +23,7 @@ export interface DoctorCheck {
   fix?: string;
 }
 
-export interface DoctorOptions {
-  /** The recordings folder. */
-  dir: string;
-  env?: NodeJS.ProcessEnv;
-  /** Where git is asked from (the current repository). Default: process.cwd(). */
-  cwd?: string;
-  /** Milliseconds, as Date.now(); for expiry. */
-  now?: number;
-  nodeVersion?: string;
-  /** Whether commands could ask for a passphrase at a terminal. Default: stdin and stderr are TTYs. */
-  interactive?: boolean;
-}
-
-export interface DoctorReport {
-  /** false when any check failed: something needs fixing. */
-  ok: boolean;
-  checks: DoctorCheck[];
-}
-
-const MIN_NODE = [20, 18, 1] as const;
-
-/**
- * Checks a set-up for recording and replaying sessions, each finding with its fix. Reads only:
- * it never tightens a permission, decrypts to disk or writes a session (unlike the store's load,
- * which fixes loose permissions as it goes).
- *
- * @example
- * const { ok, checks } = await runDoctor({ dir: 'recordings' });
- * for (const c of checks) if (c.status !== 'ok') console.error(`${c.id}: ${c.message}\n  fix: ${c.fix}`);
- */
-export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
-  const env = options.env ?? process.env;
-  const dir = resolve(options.cwd ?? process.cwd(), options.dir);
-  const checks: DoctorCheck[] = [
-    checkNode(options.nodeVersion ?? process.versions.node),
-    await checkBrowser(env),
-    ...(await checkPermissions(dir)),
-    await checkGit(dir, options.cwd ?? process.cwd()),
-    ...checkKeyFile(env),
-    ...(await checkSessions(dir, env, options.now ?? Date.now(), options.interactive ?? (process.stdin.isTTY === true && process.stderr.isTTY === true))),
-  ];
-  return { ok: checks.every((c) => c.status !== 'fail'), checks };
-}
-
-export function checkNode(version: string): DoctorCheck {
-  const parts = version.split('.').map(Number);
-  let older = false;
-  for (let i = 0; i < 3; i++) {
-    const have = parts[i] ?? 0;
-    if (have !== MIN_NODE[i]) {
-      older = have < MIN_NODE[i]!;
-      break;
-    }
-  }
-  const need = MIN_NODE.join('.');
-  return older
-    ? { id: 'node', status: 'fail', message: `Node.js ${version} is older than ${need}`, fix: `install Node.js ${need} or newer (e.g. \`nvm install 20\`)` }
-    : { id: 'node', status: 'ok', message: `Node.js ${version} (needs ≥ ${need})` };
-}
-
-/** The browser `sessionjar record` would use; Playwright is loaded only here, lazily. */
-async function checkBrowser(env: NodeJS.ProcessEnv): Promise<DoctorCheck> {
-  const [{ findBrowser }, { hasDisplay }] = await Promise.all([import('../record/browser.js'), import('../record/launch.js')]);
-  let playwrightPath: string | undefined;
-  try {
-    playwrightPath = (await import('playwright-core')).chromium.executablePath();
-  } catch {
-    playwrightPath = undefined;
-  }
-  try {
-    const choice = findBrowser({ env, playwrightPath });
-    const where = choice.executablePath ?? `Playwright's Chromium (${playwrightPath})`;
-    const display = hasDisplay(env) ? '' : '; no display, so interactive (headed) recording needs `xvfb-run -a`';
-    return { id: 'browser', status: 'ok', message: `browser for recording: ${where} (from ${choice.source})${display}` };
-  } catch (error) {
-    const [first, ...rest] = (error as Error).message.split('\n');
-    return { id: 'browser', status: 'fail', message: first ?? 'no browser', fix: rest.length > 0 ? rest.join('\n').trim() : 'set SESSIONJAR_BROWSER to a Chrome or Chromium executable, or unset it to use the one found on this system' };
-  }
-}
-
-async function checkPermissions(dir: string): Promise<DoctorCheck[]> {
+export async function checkPermissions(dir: string): Promise<DoctorCheck[]> {
   const shown = display(dir);
   let info: Stats;
   try {
@@ -135,7 +58,7 @@ async function checkPermissions(dir: string): Promise<DoctorCheck[]> {
 }
 
 /** Would a session file in `dir` be committed by git in the repository around `cwd`? */
-async function checkGit(dir: string, cwd: string): Promise<DoctorCheck> {
+export async function checkGit(dir: string, cwd: string): Promise<DoctorCheck> {
   const probe = join(dir, 'sessionjar-doctor-probe.json');
   const ignored = await git(['check-ignore', '-q', '--', probe], cwd);
   if (ignored.code === 128 || ignored.code === -1) {
@@ -163,7 +86,7 @@ async function checkGit(dir: string, cwd: string): Promise<DoctorCheck> {
   };
 }
 
-function checkKeyFile(env: NodeJS.ProcessEnv): DoctorCheck[] {
+export function checkKeyFile(env: NodeJS.ProcessEnv): DoctorCheck[] {
   const path = env.SESSIONJAR_KEY_FILE;
   if (!path) return [];
   try {
@@ -178,7 +101,7 @@ function checkKeyFile(env: NodeJS.ProcessEnv): DoctorCheck[] {
   return [{ id: 'key-file', status: 'ok', message: `SESSIONJAR_KEY_FILE holds a 32-byte key` }];
 }
 
-async function checkSessions(dir: string, env: NodeJS.ProcessEnv, now: number, interactive: boolean): Promise<DoctorCheck[]> {
+export async function checkSessions(dir: string, env: NodeJS.ProcessEnv, now: number, interactive: boolean): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
   const keys = envKeyProvider({ env, prompt: false });
   for (const fileName of await sessionFiles(dir)) {
