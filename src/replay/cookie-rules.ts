@@ -38,8 +38,10 @@ export function refusal(cookie: ToughCookie, url: URL, secureOrigin: boolean, ex
   if (lower.startsWith('__host-') && !(cookie.secure && !cookie.domain && cookie.path === '/')) {
     return 'a __Host- cookie without Secure, with a Domain, or with a Path other than /';
   }
-  // A nameless cookie is sent as its bare value, which would reach the server as a prefixed name.
-  if (name === '' && /^__(secure|host)-/i.test(cookie.value)) return 'a nameless cookie whose value looks like a __Secure-/__Host- name';
+  // A nameless cookie is sent as its bare value, which would reach the server as a prefixed name
+  // (RFC 6265bis §5.7). Leading `=` and spaces too: `==__Host-sid=x` is sent as `=__Host-sid=x`,
+  // which a lenient server's parser reads as `__Host-sid`.
+  if (name === '' && /^[\s=]*__(secure|host)-/i.test(cookie.value)) return 'a nameless cookie whose value looks like a __Secure-/__Host- name';
   if (!secureOrigin && !cookie.secure) {
     const place = placeOf(cookie, url);
     const shadowed = existing().some(
