@@ -499,7 +499,7 @@ export class SessionClient implements AsyncDisposable {
 function mapBodyErrors(body: Dispatcher.ResponseData['body'], method: string, url: string, timeouts: ResolvedOptions['timeouts']): void {
   const destroy = body.destroy;
   body.destroy = function (this: typeof body, error?: Error) {
-    return destroy.call(this, error === undefined ? error : (toSessionjarError(error, method, url, timeouts) as Error));
+    return destroy.call(this, error === undefined ? error : (toSessionjarError(error, method, url, timeouts, 'body') as Error));
   };
 }
 
