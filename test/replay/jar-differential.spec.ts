@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { Cookie as ToughCookie, CookieJar, MemoryCookieStore } from 'tough-cookie';
 import { SessionCookieJar } from '../../src/replay/jar.js';
-import type { IndexedCookieStore } from '../../src/replay/cookie-store.js';
+import { IndexedCookieStore } from '../../src/replay/cookie-store.js';
 import type { Cookie } from '../../src/session/schema/index.js';
 import { cookie } from './fixtures.js';
 
@@ -160,4 +160,31 @@ test('a crawl costs the same whatever the path: 10,000 new paths are answered fr
   jar.storeSetCookies('sid=t; Path=/', 'https://app.example.com/login');
   jar.storeSetCookies('sid=u; Path=/', 'https://app.example.com/login');
   expect(jar.cookieHeader(new URL('https://app.example.com/api/item/10001'))).toBe('api=y; sid=u; sso=z');
+});
+
+test("the store serves tough-cookie's own CookieJar API as its memory store does", async () => {
+  const options = { rejectPublicSuffixes: true, allowSecureOnLocal: true, looseMode: true };
+  const ours = new CookieJar(new IndexedCookieStore(), options);
+  const reference = new CookieJar(new MemoryCookieStore(), options);
+  const g = generator(99);
+  const urls = Array.from({ length: 20 }, () => g.url());
+  const differences: string[] = [];
+  for (let step = 0; step < 200; step++) {
+    const [line, url] = [g.line(), g.url()];
+    // The async API too: the store answers promises as well as callbacks.
+    await Promise.all([ours.setCookie(line, url, { ignoreError: true }), reference.setCookie(line, url, { ignoreError: true })]);
+    for (const at of urls) {
+      const [a, b] = [(await ours.getCookies(at)).map(shape).join(' | '), (await reference.getCookies(at)).map(shape).join(' | ')];
+      if (a !== b) differences.push(`${line} from ${url} → ${at}: ${a} ≠ ${b}`);
+    }
+  }
+  expect(differences.slice(0, 5)).toEqual([]);
+  const all = async (jar: CookieJar) => (await jar.store.getAllCookies()).filter((c) => (c.expiryTime() ?? Infinity) > Date.now()).map(shape).sort();
+  expect(await all(ours)).toEqual(await all(reference));
+  expect((await all(ours)).length).toBeGreaterThan(5);
+  await Promise.all([ours.store.removeCookies('example.com', '/'), reference.store.removeCookies('example.com', '/')]);
+  await Promise.all([ours.store.removeCookies('localhost', null), reference.store.removeCookies('localhost', null)]);
+  expect(await all(ours)).toEqual(await all(reference));
+  await ours.removeAllCookies();
+  expect(await ours.store.getAllCookies()).toEqual([]);
 });
