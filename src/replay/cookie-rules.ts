@@ -16,7 +16,7 @@ export const MAX_COOKIES_PER_SITE = 180;
 export const MAX_COOKIES = 3000;
 
 /** Where tough-cookie will store a cookie set by `url`: the Domain attribute or the host; the Path or the default path. */
-export function placeOf(cookie: ToughCookie, url: URL): { domain: string; path: string } {
+function placeOf(cookie: ToughCookie, url: URL): { domain: string; path: string } {
   const domain = canonicalDomain(cookie.domain ?? url.hostname) ?? '';
   const path = cookie.path?.startsWith('/') ? cookie.path : defaultPath(url.pathname);
   return { domain, path };
