@@ -188,3 +188,26 @@ test("the store serves tough-cookie's own CookieJar API as its memory store does
   await ours.removeAllCookies();
   expect(await ours.store.getAllCookies()).toEqual([]);
 });
+
+test('a server rotating its cookie during a crawl keeps the fast path: no Set-Cookie parse on each new page', () => {
+  const jar = new SessionCookieJar([cookie('sid', '0', '127.0.0.1', { path: '/' })]);
+  const line = (n: number) => `sid=${n}; Path=/; HttpOnly; SameSite=Lax`;
+  jar.storeSetCookies(line(1), 'http://127.0.0.1:8080/api/item/1?q=1');
+  const { parse } = ToughCookie;
+  let parses = 0;
+  ToughCookie.parse = ((...args: Parameters<typeof parse>) => {
+    parses++;
+    return parse(...args);
+  }) as typeof parse;
+  try {
+    for (let n = 2; n <= 1000; n++) {
+      const url = new URL(`http://127.0.0.1:8080/api/item/${n}?q=${n}`);
+      if (n % 10 === 0) jar.storeSetCookies(line(n), url);
+      if (jar.cookieHeader(url) !== `sid=${n - (n % 10) || 1}`) throw new Error(`${url.href}: ${jar.cookieHeader(url)}`);
+    }
+  } finally {
+    ToughCookie.parse = parse;
+  }
+  expect(parses).toBe(0);
+  expect(jar.takeChanges()?.set.map((c) => c.value)).toEqual(['1000']);
+});
