@@ -8,9 +8,26 @@ import { pathToFileURL } from 'node:url';
 /**
  * `headers` are exactly the headers the session sends to `url` (see sessions.mjs): raw undici sends
  * them as they are; the clients with a cookie jar of their own send them without `cookie`.
- * @typedef {{ url: string, http2: boolean, concurrency: number, sessionFile: string, headers: Record<string, string>, caFile: string, dist: string, readOnly?: boolean }} RunOptions
+ * `crawl`: every request goes to a new path and query string (`/api/item/<n>?q=<n>` on the origin of
+ * `url`), as a crawler or an API walk does; otherwise every request goes to `url`.
+ * @typedef {{ url: string, crawl?: boolean, http2: boolean, concurrency: number, sessionFile: string, headers: Record<string, string>, caFile: string, dist: string, readOnly?: boolean }} RunOptions
  * @typedef {{ one: () => Promise<number>, close: () => Promise<void> }} Client
  */
+
+/**
+ * The URL of each request in turn: `url` every time, or a new one each time for a crawl.
+ * @param {RunOptions} o
+ * @returns {() => string}
+ */
+export function urls(o) {
+  if (!o.crawl) return () => o.url;
+  const origin = new URL(o.url).origin;
+  let n = 0;
+  return () => {
+    n += 1;
+    return `${origin}/api/item/${n}?q=${n}`;
+  };
+}
 
 /** @param {RunOptions} o */
 function sessionDoc(o) {
@@ -52,11 +69,14 @@ async function openBench(o) {
 
 /** @type {Record<string, (o: RunOptions) => Promise<Client>>} */
 export const CLIENTS = {
+  /** request() on one URL inside a crawl scenario: the crawl's CPU is compared with it in the same round. */
+  'sessionjar request(), fixed URL': (o) => CLIENTS['sessionjar request()']({ ...o, crawl: false }),
   async 'sessionjar request()'(o) {
     const session = await openBench(o);
+    const next = urls(o);
     return {
       async one() {
-        const res = await session.request(o.url);
+        const res = await session.request(next());
         await res.body.text();
         return res.status;
       },
@@ -65,9 +85,10 @@ export const CLIENTS = {
   },
   async 'sessionjar fetch()'(o) {
     const session = await openBench(o);
+    const next = urls(o);
     return {
       async one() {
-        const res = await session.fetch(o.url);
+        const res = await session.fetch(next());
         await res.text();
         return res.status;
       },
@@ -78,9 +99,10 @@ export const CLIENTS = {
     const { request } = await import('undici');
     const dispatcher = await undiciAgent(o);
     const headers = o.headers;
+    const next = urls(o);
     return {
       async one() {
-        const res = await request(o.url, { dispatcher, headers });
+        const res = await request(next(), { dispatcher, headers });
         await res.body.text();
         return res.statusCode;
       },
@@ -91,9 +113,10 @@ export const CLIENTS = {
     const { fetch } = await import('undici');
     const dispatcher = await undiciAgent(o);
     const headers = o.headers;
+    const next = urls(o);
     return {
       async one() {
-        const res = await fetch(o.url, { dispatcher, headers });
+        const res = await fetch(next(), { dispatcher, headers });
         await res.text();
         return res.status;
       },
@@ -105,12 +128,14 @@ export const CLIENTS = {
     const dispatcher = await undiciAgent(o);
     const jar = await toughJar(sessionDoc(o));
     const fixed = withoutCookie(o.headers);
+    const next = urls(o);
     return {
       async one() {
-        const cookie = await jar.getCookieString(o.url);
-        const res = await request(o.url, { dispatcher, headers: { ...fixed, cookie } });
+        const url = next();
+        const cookie = await jar.getCookieString(url);
+        const res = await request(url, { dispatcher, headers: { ...fixed, cookie } });
         const setCookie = res.headers['set-cookie'];
-        for (const line of setCookie === undefined ? [] : [setCookie].flat()) await jar.setCookie(line, o.url);
+        for (const line of setCookie === undefined ? [] : [setCookie].flat()) await jar.setCookie(line, url);
         await res.body.text();
         return res.statusCode;
       },
@@ -127,9 +152,10 @@ export const CLIENTS = {
       retry: { limit: 0 },
       throwHttpErrors: false,
     });
+    const next = urls(o);
     return {
       async one() {
-        const res = await client(o.url);
+        const res = await client(next());
         return res.statusCode;
       },
       close: async () => {},
@@ -148,9 +174,10 @@ export const CLIENTS = {
       sameSite: c.sameSite ?? 'Lax',
     }));
     const context = await request.newContext({ storageState: { cookies, origins: [] }, extraHTTPHeaders: withoutCookie(o.headers), ignoreHTTPSErrors: true });
+    const next = urls(o);
     return {
       async one() {
-        const res = await context.get(o.url);
+        const res = await context.get(next());
         await res.text();
         await res.dispose();
         return res.status();

@@ -6,8 +6,8 @@
 // median over rounds; the spread is the lowest and highest round.
 // Prints a README-ready markdown table and writes it into README.md's "Speed" section.
 // Knobs: BENCH_ROUNDS (5), BENCH_SECONDS per measurement (1.5), BENCH_COLD_RUNS (15),
-// BENCH_ONLY=realistic,simple,sweep,rss,cold (all), BENCH_CLIENTS=request,raw (clients whose name
-// contains one of the words; all), BENCH_README=0.
+// BENCH_ONLY=realistic,crawl,simple,sweep,jar,rss,cold (all), BENCH_CLIENTS=request,raw (clients
+// whose name contains one of the words; all), BENCH_README=0.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -20,12 +20,13 @@ import { COLD_TARGETS, coldStart } from './cold.mjs';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 1.5) * 1000;
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 15);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'realistic,simple,sweep,rss,cold').split(','));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'realistic,crawl,simple,sweep,jar,rss,cold').split(','));
 const RSS_RUNS = 5;
 const RSS_REQUESTS = 10_000;
 // Other work on the machine compresses every ratio; the table says how busy it was.
 const loadAtStart = loadavg()[0];
 const SJ = 'sessionjar request()';
+const SJ_FIXED = 'sessionjar request(), fixed URL';
 const FETCH = 'sessionjar fetch()';
 const RAW = 'raw undici (fixed headers)';
 const RAW_FETCH = 'raw undici fetch() (fixed headers)';
@@ -120,12 +121,22 @@ const scenarios = [
         { group: 'realistic', ...H2, concurrency: 32, clients: [...all1, GOT] },
       ]
     : []),
+  // The realistic session walking a new path and query string on every request; every client walks
+  // the same URLs but request(), fixed URL, whose CPU the crawl's is compared with.
+  ...(ONLY.has('crawl')
+    ? [H1, H2].flatMap((p) =>
+        [1, 32].map((concurrency) => ({
+          group: 'crawl', ...p, concurrency, crawl: true, shape: 'realistic',
+          clients: [SJ, RAW, SJ_FIXED, ...(p.http2 || concurrency === 1 ? [] : [GOT])],
+        })),
+      )
+    : []),
   ...(ONLY.has('simple')
     ? [H1, H2].flatMap((p) => [1, 32].map((concurrency) => ({ group: 'simple', ...p, concurrency, clients: [SJ, RAW] })))
     : []),
   ...(ONLY.has('sweep') ? SWEEP.map((s) => ({ group: shapeLabel(s), sweep: s, ...H1, concurrency: 32, clients: [SJ, RAW] })) : []),
 ]
-  .map((s) => ({ ...s, shape: s.sweep ?? s.group, name: `${s.group}, ${s.proto}, concurrency ${s.concurrency}` }))
+  .map((s) => ({ ...s, shape: s.shape ?? s.sweep ?? s.group, name: `${s.group}, ${s.proto}, concurrency ${s.concurrency}` }))
   .map((s) => (process.env.BENCH_CLIENTS ? { ...s, clients: s.clients.filter((c) => c === RAW || process.env.BENCH_CLIENTS.split(',').some((w) => c.includes(w))) } : s));
 
 /** Makes sure sessionjar sends exactly the headers raw undici is given, before measuring anything. */
@@ -137,7 +148,7 @@ async function checkHeaders() {
       http2: s.http2, ca: readFileSync(caFile), readOnly: true, autoRefresh: false,
       onEvent: (e) => { if (e.type === 'request') sent ??= e.headers; },
     });
-    const res = await client.request(`${s.origin}/api/me`);
+    const res = await client.request(s.crawl ? `${s.origin}/api/item/1?q=1` : `${s.origin}/api/me`);
     await res.body.text();
     await client.close();
     const want = session(s.shape, s.origin).headers;
@@ -152,6 +163,23 @@ async function checkHeaders() {
 const results = Object.fromEntries(scenarios.map((s) => [s.name, Object.fromEntries(s.clients.map((c) => [c, []]))]));
 const rss = {};
 let cold = { cli: [], undici: [], node: [] };
+let jarAlone;
+
+/**
+ * The jar on its own (bench/jar.mjs, pinned): the Cookie header for 10,000 distinct crawl paths
+ * against 10,000 requests to one path, on the realistic session, per round.
+ */
+async function measureJar() {
+  const { build } = await import('esbuild');
+  const module = join(dist, 'bench-jar.mjs');
+  await build({ entryPoints: ['src/replay/jar.ts'], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile: module, logLevel: 'warning' });
+  const runs = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const [cmd, args] = pinned(1, ['bench/jar.mjs', module, sessionFile('realistic', origins.http), origins.http]);
+    runs.push(JSON.parse(execFileSync(cmd, args, { encoding: 'utf8' })));
+  }
+  return runs;
+}
 
 try {
   await checkHeaders();
@@ -161,7 +189,7 @@ try {
       for (const client of rotate(s.clients, round)) {
         const file = sessionFile(s.shape, s.origin);
         const r = await measure({
-          client, dist, url: `${s.origin}/api/me`, http2: s.http2, concurrency: s.concurrency, sessionFile: file,
+          client, dist, url: `${s.origin}/api/me`, crawl: s.crawl === true, http2: s.http2, concurrency: s.concurrency, sessionFile: file,
           headers: session(s.shape, s.origin).headers, caFile, warmupMs: 400, durationMs: DURATION_MS,
         });
         results[s.name][client].push(r);
@@ -169,6 +197,8 @@ try {
     }
     process.stderr.write(`round ${round + 1}/${ROUNDS} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
   }
+
+  if (ONLY.has('jar')) jarAlone = await measureJar();
 
   if (ONLY.has('rss')) {
     for (const shape of ['realistic', SWEEP[2]]) {
@@ -214,19 +244,24 @@ function report() {
   const target = (name, values, ok) => values.length > 0 && targets.push([name, median(values), spread(values), ok(median(values))]);
   const find = (group, proto, concurrency) => scenarios.find((s) => s.group === group && s.proto === proto && s.concurrency === concurrency);
 
+  /** One scenario's table: every client's rate and CPU, and both against raw undici's. */
+  const clientTable = (s) => {
+    const runs = results[s.name];
+    lines.push(`**${s.proto}, concurrency ${s.concurrency}**`, '', '| client | req/s | × raw undici req/s | CPU µs/req | CPU × raw undici | server busy |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const client of s.clients) {
+      const rps = ratios(runs[client], runs[RAW], 'rps');
+      const cpu = ratios(runs[client], runs[RAW], 'cpuUsPerRequest');
+      lines.push(`| ${client} | ${fmt(median(runs[client].map((r) => r.rps)), 0)} | ${fmt(median(rps))} (${spread(rps)}) | ${fmt(median(runs[client].map((r) => r.cpuUsPerRequest)), 0)} | ${fmt(median(cpu))} (${spread(cpu)}) | ${pct(median(runs[client].map((r) => r.serverBusy)))} |`);
+    }
+    lines.push('');
+    return { runs, where: `${s.proto === 'HTTP/1.1' ? 'HTTP/1.1' : 'HTTP/2'} c${s.concurrency}` };
+  };
+
   const realistic = scenarios.filter((s) => s.group === 'realistic');
   if (realistic.length > 0) {
     lines.push('### Realistic session', '', 'An SPA login: 28 cookies over 25 domains (one expired, one on `/admin`), User-Agent and Accept-Language, a per-origin `Authorization: Bearer` and two more per-origin headers, a header rule echoing the CSRF cookie; the server rotates `sid` on every 10th response. sessionjar as `openSession` gives it: write-back and automatic refresh on. Ratios are per-round medians, spread in brackets (lowest–highest round).', '');
     for (const s of realistic) {
-      const runs = results[s.name];
-      lines.push(`**${s.proto}, concurrency ${s.concurrency}**`, '', '| client | req/s | × raw undici req/s | CPU µs/req | CPU × raw undici | server busy |', '| --- | ---: | ---: | ---: | ---: | ---: |');
-      for (const client of s.clients) {
-        const rps = ratios(runs[client], runs[RAW], 'rps');
-        const cpu = ratios(runs[client], runs[RAW], 'cpuUsPerRequest');
-        lines.push(`| ${client} | ${fmt(median(runs[client].map((r) => r.rps)), 0)} | ${fmt(median(rps))} (${spread(rps)}) | ${fmt(median(runs[client].map((r) => r.cpuUsPerRequest)), 0)} | ${fmt(median(cpu))} (${spread(cpu)}) | ${pct(median(runs[client].map((r) => r.serverBusy)))} |`);
-      }
-      lines.push('');
-      const where = `${s.proto === 'HTTP/1.1' ? 'HTTP/1.1' : 'HTTP/2'} c${s.concurrency}`;
+      const { runs, where } = clientTable(s);
       target(`request() ≥ 0.95× raw undici req/s, realistic, ${where}`, ratios(runs[SJ], runs[RAW], 'rps'), (v) => v >= 0.95);
       target(`request() CPU/req ≤ 1.1× raw undici, realistic, ${where}`, ratios(runs[SJ], runs[RAW], 'cpuUsPerRequest'), (v) => v <= 1.1);
       target(`fetch() ≥ 0.8× raw undici req/s, realistic, ${where}`, ratios(runs[FETCH], runs[RAW], 'rps'), (v) => v >= 0.8);
@@ -237,6 +272,28 @@ function report() {
       target('request() ≥ 5× got, realistic, HTTP/1.1 c32', ratios(runs[SJ], runs[GOT], 'rps'), (v) => v >= 5);
       target("request() ≥ 10× Playwright's request context, realistic, HTTP/1.1 c32", ratios(runs[SJ], runs[PW], 'rps'), (v) => v >= 10);
     }
+  }
+
+  const crawl = scenarios.filter((s) => s.group === 'crawl');
+  if (crawl.length > 0) {
+    lines.push('### Crawl', '', 'The realistic session (write-back and automatic refresh on), but every request goes to a new path and query string, `/api/item/<n>?q=<n>`; raw undici and got walk the same URLs. "fixed URL" is request() on one URL in the same rounds, which the crawl\'s CPU is compared with.', '');
+    for (const s of crawl) {
+      const { runs, where } = clientTable(s);
+      target(`request() ≥ 0.95× raw undici req/s, crawl, ${where}`, ratios(runs[SJ], runs[RAW], 'rps'), (v) => v >= 0.95);
+      target(`request() CPU/req ≤ 1.1× raw undici, crawl, ${where}`, ratios(runs[SJ], runs[RAW], 'cpuUsPerRequest'), (v) => v <= 1.1);
+      target(`crawl CPU/req ≤ 1.05× fixed URL, ${where}`, ratios(runs[SJ], runs[SJ_FIXED], 'cpuUsPerRequest'), (v) => v <= 1.05);
+      if (runs[GOT]) target(`request() ≥ 5× got, crawl, ${where}`, ratios(runs[SJ], runs[GOT], 'rps'), (v) => v >= 5);
+    }
+  }
+
+  if (jarAlone) {
+    const fixedNs = jarAlone.map((r) => r.fixedNs);
+    const crawlNs = jarAlone.map((r) => r.crawlNs);
+    const r = jarAlone.map((x) => x.crawlNs / x.fixedNs);
+    lines.push('### Cookie jar alone', '', 'The Cookie header from the jar of the realistic session (bench/jar.mjs), `sid` rotating every 10th call: 10,000 URLs of one path against 10,000 distinct crawl paths, the fastest of 25 alternating passes each, median over rounds.', '',
+      '| URLs | ns per call | × one path |', '| --- | ---: | ---: |',
+      `| one path | ${fmt(median(fixedNs), 0)} | 1.00 |`, `| 10,000 distinct paths | ${fmt(median(crawlNs), 0)} | ${fmt(median(r))} (${spread(r)}) |`, '');
+    target('jar Cookie header, 10,000 distinct paths ≤ 1.05× one path', r, (v) => v <= 1.05);
   }
 
   const simple = scenarios.filter((s) => s.group === 'simple');

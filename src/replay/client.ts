@@ -310,10 +310,10 @@ export class SessionClient implements AsyncDisposable {
    * Stores a hop's Set-Cookie, reporting refused cookies to `-v`. A request sent without the
    * session's cookies (`cookie: null`) is an anonymous visit: what it is given stays out of the session.
    */
-  private storeCookies(setCookie: string | string[], { url, href, key }: Hop, anonymous: boolean): void {
+  private storeCookies(setCookie: string | string[], { url, href }: Hop, anonymous: boolean): void {
     const emit = this.emit;
     const refused = emit && ((name: string, reason: string) => emit({ type: 'cookie-refused', url: href, name, reason }));
-    if (!anonymous) return this.jar.storeSetCookies(setCookie, url, refused, key);
+    if (!anonymous) return this.jar.storeSetCookies(setCookie, url, refused);
     for (const value of typeof setCookie === 'string' ? [setCookie] : setCookie) {
       refused?.(value.slice(0, Math.max(0, value.indexOf('='))), "the request was sent without the session's cookies (cookie: null)");
     }
@@ -351,7 +351,7 @@ export class SessionClient implements AsyncDisposable {
     const version = this.jar.version;
     if (cached && cached.version === version && cached.state === this.state) return cached.headers;
     const base = this.policy.forOrigin(origin);
-    const cookie = this.jar.cookieHeader(url, true, key);
+    const cookie = this.jar.cookieHeader(url);
     if (cached && cached.base === base && cached.cookie === cookie) {
       cached.version = version;
       cached.state = this.state;
@@ -504,7 +504,7 @@ export class SessionClient implements AsyncDisposable {
 function mapBodyErrors(body: Dispatcher.ResponseData['body'], method: string, url: string, timeouts: ResolvedOptions['timeouts']): void {
   const destroy = body.destroy;
   body.destroy = function (this: typeof body, error?: Error) {
-    return destroy.call(this, error === undefined ? error : (toSessionjarError(error, method, url, timeouts) as Error));
+    return destroy.call(this, error === undefined ? error : (toSessionjarError(error, method, url, timeouts, 'body') as Error));
   };
 }
 

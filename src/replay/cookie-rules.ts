@@ -1,4 +1,5 @@
 import { canonicalDomain, defaultPath, domainMatch, getPublicSuffix, pathMatch, type Cookie as ToughCookie } from 'tough-cookie';
+import { COOKIE_DOMAIN, COOKIE_NAME, COOKIE_PATH, COOKIE_VALUE } from '../session/schema/string-rules.js';
 
 /**
  * Browser rules a server's Set-Cookie must pass before it reaches the session (RFC 6265bis §5.7,
@@ -15,7 +16,7 @@ export const MAX_COOKIES_PER_SITE = 180;
 export const MAX_COOKIES = 3000;
 
 /** Where tough-cookie will store a cookie set by `url`: the Domain attribute or the host; the Path or the default path. */
-export function placeOf(cookie: ToughCookie, url: URL): { domain: string; path: string } {
+function placeOf(cookie: ToughCookie, url: URL): { domain: string; path: string } {
   const domain = canonicalDomain(cookie.domain ?? url.hostname) ?? '';
   const path = cookie.path?.startsWith('/') ? cookie.path : defaultPath(url.pathname);
   return { domain, path };
@@ -28,6 +29,8 @@ export function placeOf(cookie: ToughCookie, url: URL): { domain: string; path: 
  */
 export function refusal(cookie: ToughCookie, url: URL, secureOrigin: boolean, existing: () => readonly ToughCookie[]): string | undefined {
   const name = cookie.key;
+  const unstorable = unstorableBy(cookie, url);
+  if (unstorable !== undefined) return unstorable;
   if (Buffer.byteLength(name) + Buffer.byteLength(cookie.value) > MAX_COOKIE_BYTES) return `name and value exceed ${MAX_COOKIE_BYTES} bytes`;
   // tough-cookie checks the prefixes in this exact case only; RFC 6265bis matches them in any case.
   const lower = name.toLowerCase();
@@ -35,8 +38,10 @@ export function refusal(cookie: ToughCookie, url: URL, secureOrigin: boolean, ex
   if (lower.startsWith('__host-') && !(cookie.secure && !cookie.domain && cookie.path === '/')) {
     return 'a __Host- cookie without Secure, with a Domain, or with a Path other than /';
   }
-  // A nameless cookie is sent as its bare value, which would reach the server as a prefixed name.
-  if (name === '' && /^__(secure|host)-/i.test(cookie.value)) return 'a nameless cookie whose value looks like a __Secure-/__Host- name';
+  // A nameless cookie is sent as its bare value, which would reach the server as a prefixed name
+  // (RFC 6265bis §5.7). Leading `=` and spaces too: `==__Host-sid=x` is sent as `=__Host-sid=x`,
+  // which a lenient server's parser reads as `__Host-sid`.
+  if (name === '' && /^[\s=]*__(secure|host)-/i.test(cookie.value)) return 'a nameless cookie whose value looks like a __Secure-/__Host- name';
   if (!secureOrigin && !cookie.secure) {
     const place = placeOf(cookie, url);
     const shadowed = existing().some(
@@ -49,6 +54,20 @@ export function refusal(cookie: ToughCookie, url: URL, secureOrigin: boolean, ex
     );
     if (shadowed) return 'a plain-http answer may not replace or shadow a Secure cookie of the same name';
   }
+  return undefined;
+}
+
+/**
+ * Why the session file could not hold the cookie (string-rules.ts: a control character such as DEL
+ * in its name or value, say), or undefined. tough-cookie's loose parser lets DEL and other bytes
+ * through; kept, such a cookie made every later write-back of the session fail.
+ */
+function unstorableBy(cookie: ToughCookie, url: URL): string | undefined {
+  if (!COOKIE_NAME.test(cookie.key)) return 'its name holds a control character, which the session file refuses';
+  if (!COOKIE_VALUE.test(cookie.value)) return 'its value holds a control character, which the session file refuses';
+  const { domain, path } = placeOf(cookie, url);
+  if (!COOKIE_PATH.test(path)) return 'its path holds a control character or ";", which the session file refuses';
+  if (!COOKIE_DOMAIN.test(domain)) return 'its domain is not one the session file can hold';
   return undefined;
 }
 

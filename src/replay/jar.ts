@@ -1,11 +1,14 @@
-import { Cookie as ToughCookie, CookieJar, MemoryCookieStore, canonicalDomain, cookieCompare, domainMatch, pathMatch } from 'tough-cookie';
+import { Cookie as ToughCookie, CookieJar, defaultPath } from 'tough-cookie';
 import type { Cookie } from '../session/schema/index.js';
 import { cookieKey, type CookieChanges } from '../session/merge.js';
-import { MAX_COOKIE_BYTES, evictions, placeOf, refusal } from './cookie-rules.js';
+import { COOKIE_VALUE } from '../session/schema/string-rules.js';
+import { MAX_COOKIES_PER_SITE, MAX_COOKIE_BYTES, evictions, refusal } from './cookie-rules.js';
+import { CookieHeaders, requestPath } from './cookie-headers.js';
+import { IndexedCookieStore } from './cookie-store.js';
 import { fromToughCookie, toToughCookie } from './jar-convert.js';
 import { splitSetCookie, type SetCookieLine } from './set-cookie-line.js';
 
-/** Bounds the Cookie-header and Set-Cookie caches: a crawl over many paths must not grow them without end. */
+/** Bounds the remembered Set-Cookie lines: a crawl over many paths must not grow them without end. */
 const MAX_CACHED = 1000;
 
 /**
@@ -32,11 +35,12 @@ export interface CookieAccess {
 export type RefusedCookie = (name: string, reason: string) => void;
 
 /**
- * The session's cookies in a tough-cookie jar (public suffixes and foreign domains rejected, Secure
- * cookies only over https or to loopback, the browser rules and limits of cookie-rules.ts), with
- * what changed since the last write-back and a cache of computed Cookie headers: an unchanged jar
- * costs one Map lookup per request instead of a jar walk, which is most of what a cookie-aware
- * client spends beyond raw undici.
+ * The session's cookies: tough-cookie parses and places each Set-Cookie (public suffixes and foreign
+ * domains rejected) into a store of our own (cookie-store.ts) whose index the Cookie headers come
+ * from (cookie-headers.ts: Secure cookies only over https or to loopback, cached by host and by the
+ * cookie paths a URL matches, so any URL costs the same). The browser rules and limits of
+ * cookie-rules.ts and the file's own character rules apply on the way in, and what changed since
+ * the last write-back is kept.
  *
  * @example
  * ```ts
@@ -46,15 +50,13 @@ export type RefusedCookie = (name: string, reason: string) => void;
  * ```
  */
 export class SessionCookieJar implements CookieAccess {
-  private store = new MemoryCookieStore();
+  private store = new IndexedCookieStore();
   private jar = newJar(this.store);
-  private readonly headers = new Map<string, CachedHeader>();
-  /** Bumped when only cookie values changed: cached headers keep their cookies and rejoin them. */
-  private values = 0;
+  private headers = new CookieHeaders(this.store);
   /**
-   * The cookies Set-Cookie lines stored, by cookie name: the same line (same URL, name and
-   * attributes) with another value, as a server rotating its session cookie sends, changes that
-   * cookie's value in place.
+   * The cookies Set-Cookie lines stored, by cookie name: the same line (same scheme, host, default
+   * path, name and attributes) with another value, as a server rotating its session cookie sends,
+   * changes that cookie's value in place.
    */
   private readonly lastSet = new Map<string, StoredLine[]>();
   private lastSetSize = 0;
@@ -76,17 +78,16 @@ export class SessionCookieJar implements CookieAccess {
 
   /** Replaces the jar's content (a reload after refresh); pending changes are kept. */
   load(cookies: Cookie[]): void {
-    this.store = new MemoryCookieStore();
+    this.store = new IndexedCookieStore();
     this.jar = newJar(this.store);
+    this.headers = new CookieHeaders(this.store);
     this.setAt.clear();
     this.nameVersions.clear();
     this.lastSet.clear();
     this.lastSetSize = 0;
-    const now = Date.now();
     for (const cookie of cookies) {
-      if (cookie.expires !== null && cookie.expires * 1000 <= now) continue;
-      // putCookie, not setCookie: a stored cookie is trusted as recorded (its domain was checked when set).
-      void this.jar.store.putCookie(toToughCookie(cookie));
+      // Put as recorded, not set: its domain was checked when it was set (an expired one is skipped).
+      this.store.put(toToughCookie(cookie));
       if (cookie.setAt !== undefined) this.setAt.set(cookieKey(cookie), cookie.setAt);
     }
     this.invalidate();
@@ -101,13 +102,16 @@ export class SessionCookieJar implements CookieAccess {
 
   list(): Cookie[] {
     const now = Date.now();
-    return this.all()
+    return this.store
+      .all()
       .filter((c) => !((c.expiryTime() ?? Infinity) <= now))
       .map((c) => this.fromTough(c));
   }
 
   get(url: string): Cookie[] {
-    return this.jar.getCookiesSync(url).map((c) => this.fromTough(c));
+    const target = new URL(url);
+    this.expireDue();
+    return this.headers.cookies(target, isTrustworthy(target)).map((c) => this.fromTough(c));
   }
 
   set(setCookieHeader: string, url: string): void {
@@ -122,20 +126,9 @@ export class SessionCookieJar implements CookieAccess {
    * The Cookie header for `url`. `secureCookies: false` leaves Secure cookies out (an https → http
    * redirect downgrade, even to loopback).
    */
-  cookieHeader(url: URL, secureCookies = true, cacheKey = url.origin + url.pathname): string {
+  cookieHeader(url: URL, secureCookies = true): string {
     this.expireDue();
-    const key = secureCookies ? cacheKey : `${cacheKey}\u0000insecure`;
-    let cached = this.headers.get(key);
-    if (cached === undefined) {
-      const cookies = this.matching(url, secureCookies);
-      cached = { cookies, header: joined(cookies), values: this.values };
-      if (this.headers.size >= MAX_CACHED) this.headers.clear();
-      this.headers.set(key, cached);
-    } else if (cached.values !== this.values) {
-      cached.header = joined(cached.cookies);
-      cached.values = this.values;
-    }
-    return cached.header;
+    return this.headers.header(url, secureCookies && isTrustworthy(url));
   }
 
   /** Forgets what the passing of a cookie's expiry made stale. */
@@ -149,83 +142,36 @@ export class SessionCookieJar implements CookieAccess {
   }
 
   /**
-   * The cookies a request to `url` sends, in RFC 6265 order: tough-cookie's own matching rules
-   * (domainMatch, pathMatch, cookieCompare), applied to the store's index directly, because its
-   * getCookiesSync costs over 20 µs a call and this runs after every cookie change. Only the
-   * host's own domain and its parents are looked at, so the cost does not grow with the cookies
-   * kept for other sites.
-   */
-  private matching(url: URL, secureCookies: boolean): ToughCookie[] {
-    const host = canonicalDomain(url.hostname) ?? '';
-    let path = url.pathname;
-    try {
-      path = decodeURI(path);
-    } catch {
-      // As tough-cookie: an undecodable path is matched as it is.
-    }
-    const secure = secureCookies && isTrustworthy(url);
-    const now = Date.now();
-    const found: ToughCookie[] = [];
-    const idx = this.store.idx;
-    // A cookie is indexed under its domain, which must be the host or a parent of it to match.
-    for (let domain = host; ; ) {
-      const byPath = idx[domain];
-      if (byPath !== undefined) {
-        for (const cookiePath in byPath) {
-          if (!pathMatch(path, cookiePath)) continue;
-          const byName = byPath[cookiePath];
-          for (const name in byName) {
-            const c = byName[name];
-            if (
-              c !== undefined &&
-              (c.hostOnly ? c.domain === host : domainMatch(host, c.domain, false) === true) &&
-              (!c.secure || secure) &&
-              !((c.expiryTime() ?? Infinity) <= now)
-            ) {
-              found.push(c);
-            }
-          }
-        }
-      }
-      const dot = domain.indexOf('.');
-      if (dot < 0) break;
-      domain = domain.slice(dot + 1);
-    }
-    return found.sort(cookieCompare);
-  }
-
-  /**
    * Stores the Set-Cookie header(s) of a response from `url`; invalid, foreign, oversized or
-   * unsafe cookies are ignored (`onRefused` hears of those cookie-rules.ts refuses), and the
-   * oldest cookies go when a site or the jar is over its limit. `scope` is the URL's origin and
-   * path, when the caller has that string at hand.
+   * unsafe cookies, and those the session file could not hold, are ignored (`onRefused` hears of
+   * those cookie-rules.ts refuses), and the oldest cookies go when a site or the jar is over its limit.
    */
-  storeSetCookies(values: string | string[] | undefined, url: string | URL, onRefused?: RefusedCookie, scope?: string): void {
+  storeSetCookies(values: string | string[] | undefined, url: string | URL, onRefused?: RefusedCookie): void {
     if (values === undefined) return;
     const target = typeof url === 'string' ? new URL(url) : url;
     const secureOrigin = isTrustworthy(target);
-    let grew = false;
+    const size = this.store.size;
+    let scope: string | undefined;
     for (const value of typeof values === 'string' ? [values] : values) {
       // Only where a Set-Cookie cannot be refused for the cookies already in the jar (see refusal).
       const line = secureOrigin ? splitSetCookie(value) : undefined;
-      if (line !== undefined) scope ??= target.origin + target.pathname;
-      if (line !== undefined && this.replaceValue(line, scope as string)) continue;
+      if (line !== undefined) {
+        scope ??= scopeOf(target);
+        if (this.replaceValue(line, scope)) continue;
+      }
       const cookie = ToughCookie.parse(value, { loose: true });
       if (!cookie) continue;
-      const why = refusal(cookie, target, secureOrigin, () => this.all());
+      const why = refusal(cookie, target, secureOrigin, () => this.store.all());
       if (why !== undefined) {
         onRefused?.(cookie.key, why);
         continue;
       }
-      const { domain, path } = placeOf(cookie, target);
-      const isNew = this.store.idx[domain]?.[path]?.[cookie.key] === undefined;
       const stored = this.jar.setCookieSync(cookie, target, { ignoreError: true });
       if (!stored) continue;
       const live = this.recordChange(stored);
-      if (isNew) grew = true;
       if (line !== undefined && live && stored.key === line.name) this.rememberLine(line, scope as string, stored);
     }
-    if (grew) this.evictOverLimit();
+    if (this.store.size > size) this.evictOverLimit();
   }
 
   /**
@@ -235,13 +181,12 @@ export class SessionCookieJar implements CookieAccess {
   value(name: string, domain?: string, path?: string): string | undefined {
     const host = domain?.replace(/^\./, '').toLowerCase();
     const now = Date.now();
-    const idx = this.store.idx;
     let best: ToughCookie | undefined;
-    for (const d of host === undefined ? Object.keys(idx) : [host]) {
-      const byPath = idx[d];
+    for (const d of host === undefined ? this.store.domains() : [host]) {
+      const byPath = this.store.domain(d);
       if (byPath === undefined) continue;
-      for (const p of path === undefined ? Object.keys(byPath) : [path]) {
-        const c = byPath[p]?.[name];
+      for (const p of path === undefined ? byPath.keys() : [path]) {
+        const c = byPath.get(p)?.get(name);
         if (c === undefined || (c.expiryTime() ?? Infinity) <= now) continue;
         if (best === undefined || (c.creationIndex ?? 0) < (best.creationIndex ?? 0)) best = c;
       }
@@ -278,15 +223,17 @@ export class SessionCookieJar implements CookieAccess {
    * The same Set-Cookie line as one already stored, but for its value: the cookie it stored, still
    * in the jar, gets the new value as tough-cookie would set it (same place, creation and attributes;
    * Max-Age counted from now). False when that takes the full path: another cookie took its place,
-   * the line's Expires has passed, or the value is too long (a refusal to report).
+   * the line's Expires has passed, or the value is one to refuse (too long, or a character the
+   * session file refuses).
    */
   private replaceValue({ name, value, attributes }: SetCookieLine, scope: string): boolean {
     const stored = this.lastSet.get(name)?.find((s) => s.scope === scope && s.attributes === attributes);
     if (stored === undefined) return false;
     const { cookie } = stored;
-    if (this.store.idx[cookie.domain ?? '']?.[cookie.path ?? '']?.[name] !== cookie) return false;
+    if (this.store.find(cookie.domain ?? '', cookie.path ?? '', name) !== cookie) return false;
     // A UTF-16 unit is at most 3 bytes of UTF-8: most values need no count.
     if ((name.length + value.length) * 3 > MAX_COOKIE_BYTES && Buffer.byteLength(name) + Buffer.byteLength(value) > MAX_COOKIE_BYTES) return false;
+    if (!COOKIE_VALUE.test(value)) return false;
     const now = Date.now();
     if (cookie.maxAge == null && cookie.expires instanceof Date && cookie.expires.getTime() <= now) return false;
     cookie.value = value;
@@ -313,18 +260,18 @@ export class SessionCookieJar implements CookieAccess {
 
   /**
    * Notes a stored cookie for write-back and invalidates what derives from it; true unless it was
-   * stored expired (a removal). `valueOnly`: the cookie stayed in place and only its value changed.
+   * stored expired (a removal: the store did not keep it). `valueOnly`: the cookie stayed in place
+   * and only its value changed.
    */
   private recordChange(stored: ToughCookie, valueOnly = false, key = keyOf(stored)): boolean {
     const at = Date.now();
     this.setAt.set(key, at);
     const expiry = stored.expiryTime();
-    // tough-cookie keeps an already-expired cookie until the next lookup; for us it is a removal.
     const live = expiry === undefined || expiry > at;
     this.changed.set(key, live ? { cookie: stored, at } : { at });
     this.version++;
     this.nameVersions.set(stored.key, this.version);
-    if (valueOnly) this.values++;
+    if (valueOnly) this.headers.valuesChanged();
     else this.headers.clear();
     if (live && expiry !== undefined && expiry < this.nextExpiry) this.nextExpiry = expiry;
     return live;
@@ -332,12 +279,13 @@ export class SessionCookieJar implements CookieAccess {
 
   /** Drops what is over the per-site and total limits; each drop is written back as a removal. */
   private evictOverLimit(): void {
+    if (this.store.size <= MAX_COOKIES_PER_SITE) return;
     const at = Date.now();
-    const dropped = evictions(this.all(), (c) => this.setAt.get(keyOf(c)) ?? (c.creation instanceof Date ? c.creation.getTime() : 0), at);
+    const dropped = evictions(this.store.all(), (c) => this.setAt.get(keyOf(c)) ?? (c.creation instanceof Date ? c.creation.getTime() : 0), at);
     if (dropped.length === 0) return;
     for (const c of dropped) {
       const key = keyOf(c);
-      this.store.removeCookie(c.domain ?? '', c.path ?? '/', c.key, () => undefined);
+      this.store.remove(c.domain ?? '', c.path ?? '/', c.key);
       this.setAt.delete(key);
       this.changed.set(key, { at });
     }
@@ -352,20 +300,11 @@ export class SessionCookieJar implements CookieAccess {
     this.headers.clear();
     const now = Date.now();
     let next = Infinity;
-    for (const cookie of this.all()) {
+    for (const cookie of this.store.all()) {
       const expiry = cookie.expiryTime();
       if (expiry !== undefined && expiry > now && expiry < next) next = expiry;
     }
     this.nextExpiry = next;
-  }
-
-  private all(): ToughCookie[] {
-    let cookies: ToughCookie[] = [];
-    // MemoryCookieStore is synchronous: the callback runs before this returns.
-    this.jar.store.getAllCookies((error, result) => {
-      if (!error && result) cookies = result;
-    });
-    return cookies;
   }
 
   /** As the file stores it; `setAt` is when this value was set (tough-cookie keeps the first creation). */
@@ -377,7 +316,7 @@ export class SessionCookieJar implements CookieAccess {
   }
 }
 
-/** A Set-Cookie line's URL (origin and path) and attributes, the cookie it stored and that cookie's key. */
+/** A Set-Cookie line's scope (see scopeOf) and attributes, the cookie it stored and that cookie's key. */
 interface StoredLine {
   scope: string;
   attributes: string;
@@ -385,18 +324,16 @@ interface StoredLine {
   key: string;
 }
 
-/** A Cookie header's value: its cookies, in order, and when their values were last joined. */
-interface CachedHeader {
-  cookies: ToughCookie[];
-  header: string;
-  values: number;
+/**
+ * What of a response's URL decides where a Set-Cookie line's cookie goes: the scheme, the host and
+ * the default path (the directory of the decoded path), not the file or the query, so a server
+ * rotating a cookie on every page of a crawl keeps the fast path.
+ */
+function scopeOf(url: URL): string {
+  return `${url.protocol}//${url.hostname}${defaultPath(requestPath(url))}`;
 }
 
-function joined(cookies: ToughCookie[]): string {
-  return cookies.map((c) => c.cookieString()).join('; ');
-}
-
-function newJar(store: MemoryCookieStore): CookieJar {
+function newJar(store: IndexedCookieStore): CookieJar {
   return new CookieJar(store, { rejectPublicSuffixes: true, allowSecureOnLocal: true, looseMode: true });
 }
 

@@ -39,13 +39,32 @@ export function totalTimeoutError(method: string, url: string, ms: number): Sess
 }
 
 /**
- * Turns an undici or socket error into a SessionjarError naming the URL, the cause and the option
- * to change. Aborts by the caller and our own errors pass through unchanged.
+ * Whether undici failed to read a response head because a header value held a control character
+ * (a Set-Cookie, most often): llhttp stops there, and undici reports it as a Content-Length
+ * mismatch once a Content-Length came before it, else as an HTTPParserError without a code.
+ * undici's Client offers no lenient parsing, so the response cannot be kept (as curl keeps it,
+ * dropping the cookie); the error can at least say what happened.
  */
-export function toSessionjarError(error: unknown, method: string, url: string, timeouts: Required<Timeouts>): unknown {
+function isUnreadableHead(error: Error, code: string | undefined): boolean {
+  return code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH' || (error.name === 'HTTPParserError' && error.message.includes('Invalid header value char'));
+}
+
+/**
+ * Turns an undici or socket error into a SessionjarError naming the URL, the cause and the option
+ * to change. Aborts by the caller and our own errors pass through unchanged. `during`: whether the
+ * response head had arrived (an error while the body is read) or not.
+ */
+export function toSessionjarError(error: unknown, method: string, url: string, timeouts: Required<Timeouts>, during: 'head' | 'body' = 'head'): unknown {
   if (error instanceof SessionjarError || !(error instanceof Error)) return error;
   if (error.name === 'AbortError' || (error as { code?: string }).code === 'UND_ERR_ABORTED') return error;
   const code = (error as { code?: string }).code;
+  if (during === 'head' && isUnreadableHead(error, code)) {
+    return new SessionjarError(
+      'NETWORK_ERROR',
+      `${method} ${url}: the response headers could not be read: a header value holds a control character HTTP does not allow (most often a Set-Cookie with a control character) or the connection closed inside the headers (${code ?? error.message}). The response is lost: undici cannot read past such a header. Ask the site's owner to fix the header.`,
+      { cause: error, details: { url, cause: code ?? error.name } },
+    );
+  }
   const timeout = code === undefined ? undefined : TIMEOUT_CODES[code];
   if (timeout) {
     const ms = timeouts[timeout.option];

@@ -192,3 +192,22 @@ test('loopback http is a secure origin for cookies (as in Chromium): it may set 
     ['app.example', 'new', false],
   ]);
 });
+
+test('issue 16: a nameless cookie that looks like a __Host-/__Secure- cookie is refused over plain http (RFC 6265bis)', async () => {
+  const proxy = await startVirtualHostProxy(setCookieRoutes);
+  try {
+    const events: ReplayEvent[] = [];
+    const session = await openSessionFrom(sessionWith([]), { proxy: proxy.url, onEvent: (e) => events.push(e) });
+    // Each would reach an https server as the header `__Host-sid=evil` (or `__Secure-…`): a nameless
+    // cookie is sent as its bare value.
+    const set = ['==__Host-sid=evil', '==__host-sid=evil; Path=/', '__Host-sid', '__SECURE-sid; Path=/', '=__Host-sid=evil', '= =__Secure-sid=evil', 'theme=dark; Path=/'];
+    const res = await session.request(`http://app.example/set?${set.map((c) => `c=${encodeURIComponent(c)}`).join('&')}`);
+    expect(await res.body.text()).toBe('set');
+    expect(session.cookies.header('https://app.example/')).toBe('theme=dark');
+    expect(session.cookies.list().map((c) => c.name)).toEqual(['theme']);
+    expect(events.filter((e) => e.type === 'cookie-refused')).toHaveLength(set.length - 1);
+    await session.close();
+  } finally {
+    await proxy.close();
+  }
+});

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { CookieJar, MemoryCookieStore } from 'tough-cookie';
+import type { IndexedCookieStore } from '../../src/replay/cookie-store.js';
 import { SessionCookieJar } from '../../src/replay/jar.js';
 import { cookie } from './fixtures.js';
 
@@ -75,13 +76,13 @@ test('Cookie headers and rule values come from the host\'s own domains, not a wa
   // 300 cookies of other sites: looking at them on every cookie change made a big jar slow.
   const others = Array.from({ length: 300 }, (_, i) => cookie(`c${i}`, 'v', `site${i}.example`));
   const jar = new SessionCookieJar([cookie('sid', '0', 'app.example.com'), cookie('pref', 'p', 'example.com', { hostOnly: false }), ...others]);
-  const store = (jar as unknown as { store: MemoryCookieStore }).store;
+  const store = (jar as unknown as { store: IndexedCookieStore }).store;
   let walks = 0;
-  const getAll = store.getAllCookies.bind(store) as (cb: (error: Error | null, cookies?: unknown[]) => void) => void;
-  store.getAllCookies = ((cb: (error: Error | null, cookies?: unknown[]) => void) => {
+  const all = store.all.bind(store);
+  store.all = () => {
     walks += 1;
-    getAll(cb);
-  }) as typeof store.getAllCookies;
+    return all();
+  };
   const url = new URL('https://app.example.com/');
   for (let i = 1; i <= 20; i++) {
     jar.storeSetCookies(`sid=${i}; Path=/`, url);
