@@ -32,11 +32,14 @@ function resolve(location: string, base: string): URL | undefined {
 }
 
 /**
- * The login page itself: same origin and path as `login.url`, any query. A login URL of `/` is not
- * used this way, or every redirect to a home page would count as a logout.
+ * The sign-in page: same origin and path as `login.signInUrl` (where the password was typed), or as
+ * `login.url` when that was not learned; any query. The start URL of a recording may be a protected
+ * page the app sends back to after signing in, so it says nothing once the real sign-in page is
+ * known. A page of `/` is not used this way, or every redirect to a home page would count as a logout.
  */
 function isLoginPage(target: URL, login: Login): boolean {
-  const page = resolve(login.url, login.url);
+  const url = login.signInUrl ?? login.url;
+  const page = resolve(url, url);
   return page !== undefined && page.pathname !== '/' && target.origin === page.origin && target.pathname === page.pathname;
 }
 
@@ -62,7 +65,7 @@ export function loggedOutReason(response: ObservedResponse, login?: Login): stri
     if (target) targets.push(target);
   }
   for (const target of targets) {
-    if (login && isLoginPage(target, login)) return `redirect to the login page ${target.origin}${target.pathname}`;
+    if (login && isLoginPage(target, login)) return `redirect to the ${login.signInUrl ? 'sign-in' : 'login'} page ${target.origin}${target.pathname}`;
     const pattern = rules?.redirectTo.find((p) => matchesUrlPattern(target.href, p));
     if (pattern !== undefined) return `redirect to ${target.origin}${target.pathname} (matches "${pattern}")`;
   }

@@ -131,6 +131,10 @@ export const LoggedOutSchema = z.strictObject({
 
 export const LoginSchema = z.strictObject({
   url: z.url(),
+  signInUrl: z
+    .url()
+    .optional()
+    .describe('The page where the credentials were typed (its password field), learned while recording; absent when that is `url` itself. A redirect here means logged out.'),
   steps: z.array(StepSchema).optional(),
   recipe: z.string().optional().describe('Path of a recipe file (steps or a script module).'),
   success: z
