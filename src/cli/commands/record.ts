@@ -91,7 +91,10 @@ function loggedOutFrom(raw: RawOptions): RecordOptions['loggedOut'] {
 
 const LOGGED_OUT_OPTIONS = { statuses: '--logged-out-status', bodyRegex: '--logged-out-body-regex', urlPattern: '--logged-out-url', jsonPath: '--logged-out-json-path' } as const;
 
-/** A status line that rewrites itself on a terminal and prints sparingly into a log. */
+/**
+ * A status line that rewrites itself on a terminal and prints sparingly into a log; a line ending
+ * in a newline (what the login detected, say) stays.
+ */
 function statusWriter(): (line: string) => void {
   const tty = process.stderr.isTTY === true;
   let lastKind = '';
@@ -99,6 +102,11 @@ function statusWriter(): (line: string) => void {
   return (line) => {
     if (tty) {
       process.stderr.write(`\r\x1b[K${line}`);
+      return;
+    }
+    if (line.endsWith('\n')) {
+      lastKind = '';
+      process.stderr.write(line);
       return;
     }
     const kind = line.replace(/\(\d+s, gives up in \d+s\)/, '');
