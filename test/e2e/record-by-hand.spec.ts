@@ -1,9 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Page } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { startDemoSite, type DemoSite } from '../../src/demo/site.js';
 import { parseSession, type Session } from '../../src/session/schema/index.js';
 import { totp } from '../../src/session/totp.js';
@@ -22,6 +23,7 @@ let cli: string;
 let site: DemoSite | undefined;
 let dir: string;
 let run: CliRun | undefined;
+let terminal: ChildProcess | undefined;
 
 test.beforeAll(async () => {
   cli = await bundleCli('record-by-hand');
@@ -36,6 +38,8 @@ test.beforeEach(async () => {
 test.afterEach(async () => {
   if (run && run.child.exitCode === null) run.child.kill();
   run = undefined;
+  if (terminal && terminal.exitCode === null) terminal.kill();
+  terminal = undefined;
   await site?.close();
   site = undefined;
   await rm(dir, { recursive: true, force: true });
@@ -143,4 +147,43 @@ test('single sign-on recorded from the protected page learns the identity provid
   const refreshed = await sessionFile('sso');
   const me = await fetchWithFile(refreshed, `${site.app}/api/me`);
   expect(await me.json()).toMatchObject({ user: 'demo', style: 'sso' });
+});
+
+/** The CLI with a terminal for stdin (util-linux `script` makes one) under Xvfb: keys go in by `type`. */
+function startInTerminal(args: string[], extra: Record<string, string>): { type: (keys: string) => void; output: () => string; exited: Promise<void> } {
+  const command = [process.execPath, cli, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+  const child = spawn('xvfb-run', ['-a', 'script', '-qfec', `${command}; echo "cli exit status $?"`, '/dev/null'], { env: env(extra), stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d));
+  child.stderr.on('data', (d: Buffer) => (out += d));
+  terminal = child;
+  return {
+    type: (keys) => child.stdin.write(keys),
+    // eslint-disable-next-line no-control-regex
+    output: () => out.replace(/\r?\x1b\[K/g, '\n'),
+    exited: new Promise((r) => child.on('exit', () => r())),
+  };
+}
+
+test('at a terminal, any key during the 3 s keeps the browser open; Enter then saves at once', async () => {
+  site = await startDemoSite();
+  const port = await freePort();
+  const term = startInTerminal(['--dir', dir, 'record', 'kept', '--url', `${site.form}/login`, '--timeout', '60'], { SESSIONJAR_BROWSER_ARGS: `--remote-debugging-port=${port}` });
+  await expect.poll(() => term.output(), { timeout: 20_000 }).toContain(`opening ${site.form}/login`);
+  const browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`, { timeout: 10_000 });
+  const page = await findPage(browser, (u) => u.endsWith('/login'));
+  await expect.poll(() => term.output(), { timeout: 15_000 }).toContain('waiting for the login to finish, or Enter in this terminal');
+  await signIn(page, site);
+  await expect.poll(() => term.output(), { timeout: 15_000 }).toContain('saving in 3 s: any key keeps the browser open, Enter saves now');
+  term.type('x');
+  await expect.poll(() => term.output(), { timeout: 5000 }).toContain('going on: press Enter in this terminal when done (or submit a password again)');
+  // Past the 3 s the ending would have waited: still open, nothing saved.
+  await new Promise((r) => setTimeout(r, 4000));
+  expect(existsSync(join(dir, 'kept.json'))).toBe(false);
+  await page.goto(`${site.form}/api/notes`);
+  term.type('\r');
+  await term.exited;
+  expect(term.output()).toContain('cli exit status 0');
+  expect(term.output()).toContain(`recorded session "kept"`);
+  expect((await fetchWithFile(await sessionFile('kept'), `${site.form}/api/me`)).status).toBe(200);
 });
