@@ -111,7 +111,9 @@ export class LoginSigns {
     const submitted = this.submissions[0];
     const count = this.submissions.length;
     const frames = this.context.pages().flatMap((p) => (p.isClosed() ? [] : p.frames()));
-    const looks = await Promise.all(frames.map((f: Frame) => f.evaluate(lookAtFrame).catch(() => undefined)));
+    // A frame that cannot be read (detached, navigating) says nothing; a main frame then means "wait".
+    const read = await Promise.all(frames.map((f: Frame) => f.evaluate(lookAtFrame).catch(() => (f.parentFrame() ? null : undefined))));
+    const looks = read.filter((l) => l !== null);
     const cookies = await this.context.cookies().catch(() => []);
     const found = new Map<string, string>();
     for (const c of cookies) {

@@ -18,6 +18,7 @@ import { fetchWithFile } from '../helpers/session-http.js';
  */
 
 const XVFB = spawnSync('xvfb-run', ['--help']).error === undefined;
+const SCRIPT = spawnSync('script', ['--version']).error === undefined;
 
 let cli: string;
 let site: DemoSite | undefined;
@@ -166,6 +167,7 @@ function startInTerminal(args: string[], extra: Record<string, string>): { type:
 }
 
 test('at a terminal, any key during the 3 s keeps the browser open; Enter then saves at once', async () => {
+  test.skip(!SCRIPT, 'script (util-linux) is not installed');
   site = await startDemoSite();
   const port = await freePort();
   const term = startInTerminal(['--dir', dir, 'record', 'kept', '--url', `${site.form}/login`, '--timeout', '60'], { SESSIONJAR_BROWSER_ARGS: `--remote-debugging-port=${port}` });
@@ -186,4 +188,26 @@ test('at a terminal, any key during the 3 s keeps the browser open; Enter then s
   expect(term.output()).toContain('cli exit status 0');
   expect(term.output()).toContain(`recorded session "kept"`);
   expect((await fetchWithFile(await sessionFile('kept'), `${site.form}/api/me`)).status).toBe(200);
+});
+
+test('a session recorded by hand without --until-* logs in again by hand at a terminal, ending by itself', async () => {
+  test.skip(!SCRIPT, 'script (util-linux) is not installed');
+  site = await startDemoSite();
+  const page = await recordByHand('again', `${site.form}/login`, '/login');
+  await signIn(page, site);
+  expect(await run!.exit).toBe(0);
+  expect((await sessionFile('again')).login?.success).toBeUndefined();
+  site.expireSessions();
+
+  const port = await freePort();
+  const term = startInTerminal(['--dir', dir, 'refresh', 'again', '-v'], { SESSIONJAR_BROWSER_ARGS: `--remote-debugging-port=${port}` });
+  await expect.poll(() => term.output(), { timeout: 20_000 }).toContain(`opening ${site.form}/login`);
+  const browser = await chromium.connectOverCDP(`http://127.0.0.1:${port}`, { timeout: 10_000 });
+  await signIn(await findPage(browser, (u) => u.endsWith('/login')), site);
+  await term.exited;
+  expect(term.output()).toContain('logged in, it seems: password submitted at');
+  expect(term.output()).toContain('cli exit status 0');
+  expect(term.output()).toMatch(/again: refreshed by interactive login/);
+  expect(site.stats.logins.form).toBe(2);
+  expect((await fetchWithFile(await sessionFile('again'), `${site.form}/api/me`)).status).toBe(200);
 });

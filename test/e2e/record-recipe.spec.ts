@@ -254,7 +254,7 @@ test('an interactive recording ends with Enter on its input; the status line say
   const input = new PassThrough();
   const status: string[] = [];
   const recording = recordSession({ name: 'enter', url: `${site.form}/login`, interactive: true, headed: false, input, env: demoEnv(site), store, onStatus: (line) => status.push(line) });
-  await expect.poll(() => status.some((l) => l.startsWith('waiting for Enter in this terminal (0s, gives up in ')), { timeout: 20_000 }).toBe(true);
+  await expect.poll(() => status.some((l) => l.startsWith('waiting for the login to finish, or Enter in this terminal (no password submitted yet) (0s, gives up in ')), { timeout: 20_000 }).toBe(true);
   input.write('\n');
   const { session, summary } = await recording;
   expect(session.login).toEqual({ url: `${site.form}/login`, env: [] });

@@ -144,7 +144,10 @@ export function makeRecordCommand(): Command {
       'after',
       [
         '',
-        'By hand (a browser window opens; log in, MFA included):',
+        'By hand (a browser window opens; log in, MFA included). Without --until-* it ends by itself',
+        'once a password was submitted, the sign-in form is gone and a new credential appeared (3 s to',
+        'keep going with any key; Enter saves at once):',
+        '  sessionjar record app --url https://app.example/profile',
         '  sessionjar record github --url https://github.com/login --until-cookie user_session',
         '  sessionjar record app --url https://app.example/login --until-url "**/dashboard**"',
         'By recipe (headless; values from the environment, see docs/recipes.md):',
