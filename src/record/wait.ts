@@ -90,8 +90,10 @@ export async function waitForSuccess(context: BrowserContext, wire: WireLog, suc
   input?.resume?.();
   context.on('close', onClose);
   context.browser()?.on('disconnected', onClose);
-  const target = options.signs ? 'the login to finish' : describeSuccess(success);
-  const what = [target, input ? 'Enter in this terminal' : ''].filter(Boolean).join(', or ');
+  const waitingFor = (putOff: number) => {
+    const target = !options.signs ? describeSuccess(success) : putOff > 0 ? 'another sign-in' : 'the login to finish';
+    return [target, input ? 'Enter in this terminal' : ''].filter(Boolean).join(', or ');
+  };
   let lastStatus = -1;
   let grace: { since: number; detected: string } | undefined;
   let putOff = 0;
@@ -135,7 +137,7 @@ export async function waitForSuccess(context: BrowserContext, wire: WireLog, suc
       if (options.onStatus && second !== lastStatus && !grace) {
         lastStatus = second;
         const why = options.signs && missing && putOff === 0 ? ` (${missing})` : '';
-        options.onStatus(`waiting for ${what}${why} (${second}s, gives up in ${Math.round((options.timeoutMs - elapsed) / 1000)}s)`);
+        options.onStatus(`waiting for ${waitingFor(putOff)}${why} (${second}s, gives up in ${Math.round((options.timeoutMs - elapsed) / 1000)}s)`);
       }
       const seen = await options.refused?.();
       if (seen) return { ok: false, reason: 'refused', seen };

@@ -179,6 +179,7 @@ test('at a terminal, any key during the 3 s keeps the browser open; Enter then s
   await expect.poll(() => term.output(), { timeout: 15_000 }).toContain('saving in 3 s: any key keeps the browser open, Enter saves now');
   term.type('x');
   await expect.poll(() => term.output(), { timeout: 5000 }).toContain('going on: press Enter in this terminal when done (or submit a password again)');
+  await expect.poll(() => term.output(), { timeout: 5000 }).toContain('waiting for another sign-in, or Enter in this terminal (');
   // Past the 3 s the ending would have waited: still open, nothing saved.
   await new Promise((r) => setTimeout(r, 4000));
   expect(existsSync(join(dir, 'kept.json'))).toBe(false);
