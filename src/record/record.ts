@@ -98,14 +98,15 @@ export async function prepareLogin(options: Pick<RecordOptions, 'url' | 'recipe'
 }
 
 /** The login block that lets a refresh repeat this login: steps inline, a script by its path. */
-export function loginBlock(prepared: PreparedLogin, envNames: string[], signInUrl?: string): Login {
+export function loginBlock(prepared: PreparedLogin, envNames: string[], learned: { signInUrl?: string; returnsToUrl?: boolean } = {}): Login {
   const { recipe } = prepared;
   const start = new URL(prepared.url);
   // Kept only when it is another page than the start URL: the logged-out rule falls back to that.
-  const otherPage = signInUrl !== undefined && signInUrl !== `${start.origin}${start.pathname}`;
+  const signInUrl = learned.signInUrl !== `${start.origin}${start.pathname}` ? learned.signInUrl : undefined;
   return {
     url: prepared.url,
-    ...(otherPage ? { signInUrl } : {}),
+    ...(signInUrl ? { signInUrl } : {}),
+    ...(signInUrl && learned.returnsToUrl ? { returnsToUrl: true } : {}),
     ...(recipe?.kind === 'steps' ? { steps: recipe.steps } : {}),
     ...(recipe?.kind === 'script' ? { recipe: recipe.file } : {}),
     ...(prepared.success ? { success: prepared.success } : {}),
@@ -151,7 +152,7 @@ export async function recordSession(options: RecordOptions): Promise<RecordResul
   }
   // Without a condition, the signs of a finished login end it (and Enter, at a terminal).
   const input = options.input ?? (interactive && process.stdin.isTTY ? process.stdin : undefined);
-  const { session: captured, envNames, signInUrl } = await runLogin({
+  const { session: captured, envNames, signInUrl, returnsToUrl } = await runLogin({
     name: options.name,
     url: prepared.url,
     ...(prepared.recipe ? { recipe: prepared.recipe } : {}),
@@ -165,7 +166,7 @@ export async function recordSession(options: RecordOptions): Promise<RecordResul
     debug: options.debug,
     onStatus: options.onStatus,
   });
-  const session: Session = { ...captured, login: loginBlock(prepared, envNames, signInUrl) };
+  const session: Session = { ...captured, login: loginBlock(prepared, envNames, { signInUrl, returnsToUrl }) };
   await store.save(options.name, session, options.encrypt ? { encrypt: true } : {});
   const location = store.locate(options.name);
   return { session, location, summary: summarize(session, location) };

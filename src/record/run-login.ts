@@ -40,6 +40,8 @@ export interface LoginResult {
   envNames: string[];
   /** Where the last password was submitted (origin and path), when one was. */
   signInUrl?: string;
+  /** A page loaded the login URL again after the password was submitted. */
+  returnsToUrl?: boolean;
 }
 
 /** How long the page may keep talking after success before the state is captured. */
@@ -100,7 +102,7 @@ export async function runLogin(run: LoginRun): Promise<LoginResult> {
     wire.stop();
     if (run.recipe?.kind === 'steps') for (const name of envNamesOf(run.recipe.steps)) envNames.add(name);
     const signInUrl = signs.signInUrl();
-    return { session, envNames: [...envNames], ...(signInUrl ? { signInUrl } : {}) };
+    return { session, envNames: [...envNames], ...(signInUrl ? { signInUrl } : {}), ...(signs.cameBackTo(run.url) ? { returnsToUrl: true } : {}) };
   } catch (error) {
     throw await loginFailed(error, page, run, secrets);
   } finally {

@@ -106,6 +106,18 @@ export class LoginSigns {
     return `${url.origin}${url.pathname}`;
   }
 
+  /** Whether a page loaded `url` (origin and path) after the first password went out: the login came back to it. */
+  cameBackTo(url: string): boolean {
+    const first = this.submissions[0];
+    if (!first) return false;
+    const target = new URL(url);
+    return this.wire.requests.some((r) => {
+      if (r.resourceType !== 'document' || (r.at ?? 0) < first.at) return false;
+      const seen = new URL(r.url);
+      return seen.origin === target.origin && seen.pathname === target.pathname;
+    });
+  }
+
   /** Looks at every page now. */
   async look(): Promise<SignsLook> {
     const submitted = this.submissions[0];

@@ -136,7 +136,7 @@ test('single sign-on recorded from the protected page learns the identity provid
   expect(await run!.exit).toBe(0);
   expect(run!.stderr()).toMatch(new RegExp(`logged in, it seems: password submitted at ${site.idp}/authorize, the sign-in form is gone, new [^\\n]*cookie "app_sid"`));
   const session = await sessionFile('sso');
-  expect(session.login).toEqual({ url: `${site.app}/profile`, signInUrl: `${site.idp}/authorize`, env: [] });
+  expect(session.login).toEqual({ url: `${site.app}/profile`, signInUrl: `${site.idp}/authorize`, returnsToUrl: true, env: [] });
 
   // The app forgets its sessions; the identity provider still knows the user.
   site.expireSessions();

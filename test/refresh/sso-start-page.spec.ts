@@ -28,7 +28,7 @@ function ssoSession(appSid: string, login: Partial<Login>): Session {
 
 test('silent SSO refreshes a session whose login URL is the protected page, once the sign-in page is known', async () => {
   const store = new MemoryStore();
-  await store.save('sso', ssoSession('expired-one', { signInUrl: `${oidc.idpOrigin}/signin` }));
+  await store.save('sso', ssoSession('expired-one', { signInUrl: `${oidc.idpOrigin}/signin`, returnsToUrl: true }));
   const codes = oidc.codes();
   const log: string[] = [];
   const result = await refreshSession({ store, name: 'sso', interactive: false, env: {}, onStatus: (line) => log.push(line) });
@@ -60,7 +60,7 @@ test('without the sign-in page, a probe confirms the silent SSO that the start U
 
 test('an answer that redirects to the protected start page is not logged out: no refresh, no new login', async () => {
   const store = new MemoryStore();
-  await store.save('sso', ssoSession(oidc.appSession(), { signInUrl: `${oidc.idpOrigin}/signin` }));
+  await store.save('sso', ssoSession(oidc.appSession(), { signInUrl: `${oidc.idpOrigin}/signin`, returnsToUrl: true }));
   const codes = oidc.codes();
   let refreshes = 0;
   const refresher = createRefresher({ store, name: 'sso', interactive: false, env: {}, onRefresh: () => refreshes++ });
@@ -84,7 +84,7 @@ test('an answer that redirects to the protected start page is not logged out: no
 
 test('a redirect to the sign-in page is still logged out: refreshed by silent SSO and retried', async () => {
   const store = new MemoryStore();
-  await store.save('sso', ssoSession('expired-five', { signInUrl: `${oidc.idpOrigin}/authorize` }));
+  await store.save('sso', ssoSession('expired-five', { signInUrl: `${oidc.idpOrigin}/authorize`, returnsToUrl: true }));
   const codes = oidc.codes();
   let refreshes = 0;
   const refresher = createRefresher({ store, name: 'sso', interactive: false, env: {}, onRefresh: () => refreshes++ });
