@@ -97,6 +97,7 @@ export async function waitForSuccess(context: BrowserContext, wire: WireLog, suc
   let lastStatus = -1;
   let grace: { since: number; detected: string } | undefined;
   let putOff = 0;
+  let agreedBefore = false;
   let missing = '';
   const status = (line: string) => options.onStatus?.(line);
   try {
@@ -108,18 +109,22 @@ export async function waitForSuccess(context: BrowserContext, wire: WireLog, suc
       if (success && hasCondition(success) && (await conditionHolds(context, wire, success).catch(() => false))) return { ok: true, by: 'condition' };
       if (options.signs) {
         const look = await options.signs.look();
+        // Two looks in a row: a page between two forms (the password's and the code's) is not an ending.
+        const agreed = look.detected !== undefined && agreedBefore;
+        agreedBefore = look.detected !== undefined;
         missing = look.missing;
         if (keyed && grace) {
           grace = undefined;
           putOff = look.submissions;
           raw(false);
           status(`going on: press Enter in this terminal when done (or submit a password again)\n`);
-        } else if (look.detected && look.submissions > putOff) {
+        } else if (look.detected && agreed && look.submissions > putOff) {
           if (!grace) {
             grace = { since: Date.now(), detected: look.detected };
             keyed = false;
             raw(true);
             status(`logged in, it seems: ${look.detected}\n`);
+            lastStatus = -1;
           }
           const left = graceMs - (Date.now() - grace.since);
           if (left <= 0) return { ok: true, by: 'signs', detected: grace.detected };
