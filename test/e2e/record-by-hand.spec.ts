@@ -84,6 +84,12 @@ test('a form login by hand ends by itself once the password is in, the form gone
   site = await startDemoSite();
   const page = await recordByHand('form', `${site.form}/login`, '/login');
   await expect.poll(() => run!.stderr(), { timeout: 15_000 }).toContain('waiting for the login to finish (no password submitted yet)');
+  // A mistyped password first: the form comes back, which is no ending.
+  await typeInto(page, '#username', site.credentials.username);
+  await typeInto(page, '#password', 'not-the-password');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => run!.stderr(), { timeout: 15_000 }).toContain('waiting for the login to finish (a sign-in form is still shown)');
+  await page.locator('#username').clear();
   await signIn(page, site);
   expect(await run!.exit).toBe(0);
   expect(run!.stderr()).toMatch(new RegExp(`logged in, it seems: password submitted at ${site.form}/login, the sign-in form is gone, new [^\\n]*cookie "sid" \\(127\\.0\\.0\\.1\\)`));
