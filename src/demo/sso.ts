@@ -94,6 +94,20 @@ export function createSsoApp(config: DemoConfig, origins: SsoOrigins, idp: Idp):
     return sessions.get(parseCookies(req).app_sid);
   }
 
+  /** To the identity provider's /authorize, to come back to `back` (the page asked for) after /callback. */
+  function toIdp(res: ServerResponse, back: string): void {
+    const state = randomToken(12);
+    const authorize = new URL('/authorize', origins.idp);
+    authorize.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: SSO_CLIENT_ID,
+      redirect_uri: `${origins.app}/callback`,
+      state,
+    }).toString();
+    const cookies = [setCookie('app_state', state, { httpOnly: true, maxAge: STATE_TTL }), setCookie('app_return', back, { httpOnly: true, maxAge: STATE_TTL })];
+    redirect(res, authorize.href, 302, { 'set-cookie': cookies });
+  }
+
   function handle(req: IncomingMessage, res: ServerResponse, url: URL): void {
     const route = `${req.method} ${url.pathname}`;
     switch (route) {
@@ -102,16 +116,13 @@ export function createSsoApp(config: DemoConfig, origins: SsoOrigins, idp: Idp):
         if (!user) return redirect(res, '/login');
         return sendHtml(res, 200, appHomePage(user));
       }
-      case 'GET /login': {
-        const state = randomToken(12);
-        const authorize = new URL('/authorize', origins.idp);
-        authorize.search = new URLSearchParams({
-          response_type: 'code',
-          client_id: SSO_CLIENT_ID,
-          redirect_uri: `${origins.app}/callback`,
-          state,
-        }).toString();
-        return redirect(res, authorize.href, 302, { 'set-cookie': setCookie('app_state', state, { httpOnly: true, maxAge: STATE_TTL }) });
+      case 'GET /login':
+        return toIdp(res, '/');
+      case 'GET /profile': {
+        // A protected page that goes to the identity provider itself and is come back to.
+        const user = currentUser(req);
+        if (!user) return toIdp(res, '/profile');
+        return sendHtml(res, 200, appHomePage(user));
       }
       case 'GET /callback': {
         const state = url.searchParams.get('state') ?? undefined;
@@ -122,8 +133,9 @@ export function createSsoApp(config: DemoConfig, origins: SsoOrigins, idp: Idp):
         if (!user) return sendHtml(res, 400, messagePage('Sign-in failed', 'The code is unknown, used or expired; start again at /login.'));
         const sid = randomToken();
         sessions.set(sid, user, config.sessionTtlSeconds);
-        return redirect(res, '/', 302, {
-          'set-cookie': [clearCookie('app_state'), setCookie('app_sid', sid, { httpOnly: true, maxAge: config.sessionTtlSeconds })],
+        const back = parseCookies(req).app_return === '/profile' ? '/profile' : '/';
+        return redirect(res, back, 302, {
+          'set-cookie': [clearCookie('app_state'), clearCookie('app_return'), setCookie('app_sid', sid, { httpOnly: true, maxAge: config.sessionTtlSeconds })],
         });
       }
       case 'GET /logout':

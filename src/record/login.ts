@@ -21,7 +21,8 @@ export interface LoginOptions {
 /**
  * Repeats a recorded login (the session file's `login` block) and returns the freshly captured state,
  * unsaved: the caller merges it into the stored session. Steps run headless; a script recipe is
- * loaded from its path; a login with neither needs a person, so a headed browser and a display.
+ * loaded from its path; a login with neither needs a person, so a headed browser and a display (it
+ * ends at the success condition, or by itself once the signs of a finished login agree).
  *
  * @example
  * const stored = await store.load('demo');
@@ -38,9 +39,6 @@ export async function loginWithRecipe(login: Login, options: LoginOptions = {}):
   }
   if (!recipe && !hasDisplay(env)) {
     throw new SessionjarError('NO_DISPLAY', 'this session was recorded by hand and there is no display to log in again. Record it again by recipe (sessionjar record <name> --recipe <file> --force), or run under xvfb-run -a.');
-  }
-  if (!recipe && !login.success) {
-    throw new SessionjarError('LOGIN_FAILED', 'this session was recorded by hand without a success condition, so a repeated login cannot tell when it is done. Record it again with --until-url/--until-cookie.');
   }
   const { session } = await runLogin({
     name: options.name ?? 'login',

@@ -98,10 +98,15 @@ export async function prepareLogin(options: Pick<RecordOptions, 'url' | 'recipe'
 }
 
 /** The login block that lets a refresh repeat this login: steps inline, a script by its path. */
-export function loginBlock(prepared: PreparedLogin, envNames: string[]): Login {
+export function loginBlock(prepared: PreparedLogin, envNames: string[], learned: { signInUrl?: string; returnsToUrl?: boolean } = {}): Login {
   const { recipe } = prepared;
+  const start = new URL(prepared.url);
+  // Kept only when it is another page than the start URL: the logged-out rule falls back to that.
+  const signInUrl = learned.signInUrl !== `${start.origin}${start.pathname}` ? learned.signInUrl : undefined;
   return {
     url: prepared.url,
+    ...(signInUrl ? { signInUrl } : {}),
+    ...(signInUrl && learned.returnsToUrl ? { returnsToUrl: true } : {}),
     ...(recipe?.kind === 'steps' ? { steps: recipe.steps } : {}),
     ...(recipe?.kind === 'script' ? { recipe: recipe.file } : {}),
     ...(prepared.success ? { success: prepared.success } : {}),
@@ -145,11 +150,9 @@ export async function recordSession(options: RecordOptions): Promise<RecordResul
       'no display for an interactive login (DISPLAY and WAYLAND_DISPLAY are unset). Record by recipe instead (--recipe <file>, see docs/recipes.md), or run under a virtual display: xvfb-run -a sessionjar record ...',
     );
   }
+  // Without a condition, the signs of a finished login end it (and Enter, at a terminal).
   const input = options.input ?? (interactive && process.stdin.isTTY ? process.stdin : undefined);
-  if (interactive && !prepared.success && !input) {
-    throw new SessionjarError('USAGE', 'an interactive login needs a way to tell it is done: --until-url, --until-cookie, --until-selector or --until-request (stdin is not a terminal, so Enter cannot end it).');
-  }
-  const { session: captured, envNames } = await runLogin({
+  const { session: captured, envNames, signInUrl, returnsToUrl } = await runLogin({
     name: options.name,
     url: prepared.url,
     ...(prepared.recipe ? { recipe: prepared.recipe } : {}),
@@ -163,7 +166,7 @@ export async function recordSession(options: RecordOptions): Promise<RecordResul
     debug: options.debug,
     onStatus: options.onStatus,
   });
-  const session: Session = { ...captured, login: loginBlock(prepared, envNames) };
+  const session: Session = { ...captured, login: loginBlock(prepared, envNames, { signInUrl, returnsToUrl }) };
   await store.save(options.name, session, options.encrypt ? { encrypt: true } : {});
   const location = store.locate(options.name);
   return { session, location, summary: summarize(session, location) };

@@ -10,6 +10,7 @@ import { captureState } from './capture.js';
 import { FailureWatch, LoginRefused } from './failure.js';
 import { launchBrowser } from './launch.js';
 import { envNamesOf, type Recipe, type Success } from './recipe.js';
+import { LoginSigns } from './signs.js';
 import { runSteps } from './steps.js';
 import { describeSuccess, hasCondition, waitForSuccess } from './wait.js';
 import { watchWire } from './wire.js';
@@ -37,6 +38,10 @@ export interface LoginResult {
   session: Session;
   /** Environment variables the recipe read (names only). */
   envNames: string[];
+  /** Where the last password was submitted (origin and path), when one was. */
+  signInUrl?: string;
+  /** A page loaded the login URL again after the password was submitted. */
+  returnsToUrl?: boolean;
 }
 
 /** How long the page may keep talking after success before the state is captured. */
@@ -55,6 +60,7 @@ export async function runLogin(run: LoginRun): Promise<LoginResult> {
   try {
     const context = await browser.newContext();
     const wire = watchWire(context);
+    const signs = await LoginSigns.watch(context, wire);
     page = await context.newPage();
     // Only steps say which form is submitted when; a person may mistype and try again.
     const watch = run.recipe?.kind === 'steps' ? new FailureWatch(page) : undefined;
@@ -73,6 +79,8 @@ export async function runLogin(run: LoginRun): Promise<LoginResult> {
         input: run.input,
         onStatus: run.onStatus,
         ...(watch ? { refused: () => watch.check() } : {}),
+        // By hand with no --until-*: the signs of a finished login end it.
+        ...(!run.recipe && !hasCondition(run.success) ? { signs } : {}),
       });
       if (!outcome.ok && outcome.reason === 'refused') throw new LoginRefused(outcome.seen);
       if (!outcome.ok) {
@@ -93,7 +101,8 @@ export async function runLogin(run: LoginRun): Promise<LoginResult> {
     const session = await captureState(context, wire, run.name, run.tokenEndpoint);
     wire.stop();
     if (run.recipe?.kind === 'steps') for (const name of envNamesOf(run.recipe.steps)) envNames.add(name);
-    return { session, envNames: [...envNames] };
+    const signInUrl = signs.signInUrl();
+    return { session, envNames: [...envNames], ...(signInUrl ? { signInUrl } : {}), ...(signs.cameBackTo(run.url) ? { returnsToUrl: true } : {}) };
   } catch (error) {
     throw await loginFailed(error, page, run, secrets);
   } finally {

@@ -1,6 +1,7 @@
 import type { BrowserContext } from 'playwright-core';
 import { matchesUrlPattern } from '../session/url-pattern.js';
 import type { Success } from './recipe.js';
+import type { LoginSigns } from './signs.js';
 import type { WireLog } from './wire.js';
 
 export interface WaitOptions {
@@ -11,11 +12,16 @@ export interface WaitOptions {
   onStatus?: (line: string) => void;
   /** What the page shows that means the login was turned down (see FailureWatch), if anything. */
   refused?: () => Promise<string | undefined>;
+  /** No condition given: end when these signs agree that the person has logged in. */
+  signs?: LoginSigns;
+  /** Time to put off an ending the signs chose (any key on `input`); default 3 s. */
+  graceMs?: number;
   pollMs?: number;
 }
 
 export type WaitOutcome =
   | { ok: true; by: 'condition' | 'enter' }
+  | { ok: true; by: 'signs'; detected: string }
   | { ok: false; reason: 'timeout' | 'closed' }
   | { ok: false; reason: 'refused'; seen: string };
 
@@ -56,44 +62,97 @@ export async function conditionHolds(context: BrowserContext, wire: WireLog, suc
 /**
  * Polls until all given conditions hold (or Enter is pressed), the timeout passes or the browser is
  * closed. Polling rather than events: a cookie has no event, and a person may log in across
- * several tabs.
+ * several tabs. With `signs` instead of conditions, it ends once they agree and stay so for
+ * `graceMs`; any key on a terminal meanwhile puts that off until a password is submitted again.
  */
 export async function waitForSuccess(context: BrowserContext, wire: WireLog, success: Success | undefined, options: WaitOptions): Promise<WaitOutcome> {
   const started = Date.now();
   const pollMs = options.pollMs ?? 250;
+  const graceMs = options.graceMs ?? 3000;
+  const input = options.input as (NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => void }) | undefined;
   let entered = false;
+  let keyed = false;
   let closed = false;
+  // A terminal hands over single keys only in raw mode, and there Ctrl-C is a key like any other.
+  const raw = (on: boolean) => {
+    if (input?.isTTY && input.setRawMode) input.setRawMode(on);
+  };
   const onData = (chunk: Buffer | string) => {
-    if (String(chunk).includes('\n')) entered = true;
+    const text = String(chunk);
+    if (text.includes('\x03')) process.kill(process.pid, 'SIGINT');
+    else if (/[\r\n]/.test(text)) entered = true;
+    else keyed = true;
   };
   const onClose = () => {
     closed = true;
   };
-  options.input?.on('data', onData);
-  options.input?.resume?.();
+  input?.on('data', onData);
+  input?.resume?.();
   context.on('close', onClose);
   context.browser()?.on('disconnected', onClose);
-  const what = [describeSuccess(success), options.input ? 'Enter in this terminal' : ''].filter(Boolean).join(', or ');
+  const waitingFor = (putOff: number) => {
+    const target = !options.signs ? describeSuccess(success) : putOff > 0 ? 'another sign-in' : 'the login to finish';
+    return [target, input ? 'Enter in this terminal' : ''].filter(Boolean).join(', or ');
+  };
   let lastStatus = -1;
+  let grace: { since: number; detected: string } | undefined;
+  let putOff = 0;
+  let agreedBefore = false;
+  let missing = '';
+  const status = (line: string) => options.onStatus?.(line);
   try {
     for (;;) {
       const elapsed = Date.now() - started;
       const second = Math.floor(elapsed / 1000);
-      if (options.onStatus && second !== lastStatus) {
-        lastStatus = second;
-        options.onStatus(`waiting for ${what} (${second}s, gives up in ${Math.round((options.timeoutMs - elapsed) / 1000)}s)`);
-      }
       if (entered) return { ok: true, by: 'enter' };
       if (closed || context.pages().length === 0) return { ok: false, reason: 'closed' };
       if (success && hasCondition(success) && (await conditionHolds(context, wire, success).catch(() => false))) return { ok: true, by: 'condition' };
+      if (options.signs) {
+        const look = await options.signs.look();
+        // Two looks in a row: a page between two forms (the password's and the code's) is not an ending.
+        const agreed = look.detected !== undefined && agreedBefore;
+        agreedBefore = look.detected !== undefined;
+        missing = look.missing;
+        if (keyed && grace) {
+          grace = undefined;
+          putOff = look.submissions;
+          raw(false);
+          status(`going on: press Enter in this terminal when done (or submit a password again)\n`);
+        } else if (look.detected && agreed && look.submissions > putOff) {
+          if (!grace) {
+            grace = { since: Date.now(), detected: look.detected };
+            keyed = false;
+            raw(true);
+            status(`logged in, it seems: ${look.detected}\n`);
+            lastStatus = -1;
+          }
+          const left = graceMs - (Date.now() - grace.since);
+          if (left <= 0) return { ok: true, by: 'signs', detected: grace.detected };
+          if (second !== lastStatus) {
+            lastStatus = second;
+            status(`saving in ${Math.ceil(left / 1000)} s${input ? ': any key keeps the browser open, Enter saves now' : ''}`);
+          }
+        } else if (grace) {
+          grace = undefined;
+          raw(false);
+          status(`not done yet: ${look.missing}\n`);
+        }
+        keyed = false;
+      }
+      if (options.onStatus && second !== lastStatus && !grace) {
+        lastStatus = second;
+        const why = options.signs && missing && putOff === 0 ? ` (${missing})` : '';
+        options.onStatus(`waiting for ${waitingFor(putOff)}${why} (${second}s, gives up in ${Math.round((options.timeoutMs - elapsed) / 1000)}s)`);
+      }
       const seen = await options.refused?.();
       if (seen) return { ok: false, reason: 'refused', seen };
       if (elapsed >= options.timeoutMs) return { ok: false, reason: 'timeout' };
       await new Promise((r) => setTimeout(r, Math.min(pollMs, Math.max(1, options.timeoutMs - elapsed))));
     }
   } finally {
-    options.input?.off('data', onData);
-    options.input?.pause?.();
+    raw(false);
+    input?.off('data', onData);
+    input?.pause?.();
     context.off('close', onClose);
     context.browser()?.off('disconnected', onClose);
   }

@@ -6,6 +6,8 @@ export interface SeenRequest {
   method: string;
   resourceType: string;
   headers: Record<string, string>;
+  /** When it was seen (ms), to tell what a page sent before a password went out from what it sent after. */
+  at?: number;
 }
 
 /** A token endpoint answer seen during the login (a POST with grant_type, or a JSON body with refresh_token). */
@@ -43,9 +45,10 @@ export function watchWire(context: BrowserContext): WireLog {
   };
   const onRequest = (request: Request) => {
     if (!/^https?:/.test(request.url()) || requests.length >= MAX_REQUESTS) return;
+    const at = Date.now();
     track(
       request.allHeaders().then((headers) => {
-        requests.push({ url: request.url(), method: request.method(), resourceType: request.resourceType(), headers });
+        requests.push({ url: request.url(), method: request.method(), resourceType: request.resourceType(), headers, at });
       }),
     );
   };

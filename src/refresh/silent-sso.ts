@@ -17,7 +17,8 @@ function hostOf(url: string): string | undefined {
  * session is still valid it sends us straight back with a code and the app sets a new session
  * cookie: no browser, no form. Applies when the session holds cookies of another host than the
  * login URL's (an identity provider's); succeeds only when the chain left the app's origin, came
- * back to it, did not end on a login page, and changed the app's credentials.
+ * back to it, changed the app's credentials and did not end on the sign-in page (the probe, when
+ * the session has one, decides that last point instead: the refresher runs it on the result).
  */
 export const silentSsoStrategy: Strategy = {
   id: 'silent-sso',
@@ -46,7 +47,9 @@ export const silentSsoStrategy: Strategy = {
         throw new Error(`the chain stopped at ${final.origin}${final.pathname} (status ${response.status}): the identity provider wants a login, its own session has expired`);
       }
       const loggedOut = loggedOutReason({ status: response.status, url: response.url, redirected: true }, login);
-      if (loggedOut) throw new Error(`the chain came back logged out (${loggedOut})`);
+      // The refresher asks the probe about every refreshed session: with one, it is the judge.
+      if (loggedOut && !login.probe) throw new Error(`the chain came back logged out (${loggedOut})`);
+      if (loggedOut) context.log(`the chain ended at ${final.origin}${final.pathname}, which looks logged out (${loggedOut}); the probe decides`);
       if (response.status >= 400) throw new Error(`the chain ended with status ${response.status} at ${final.origin}${final.pathname}`);
       const next = client.session;
       if (credentialFingerprint(next) === credentialFingerprint(session)) throw new Error('the app set no new session cookie');

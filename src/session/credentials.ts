@@ -5,6 +5,11 @@ import { readStateRef } from './state-ref.js';
 const NOISE_COOKIE = /^(_ga|_gid|_gat|__utm|_fbp|_hj|__cf_bm|cf_clearance|_dd_s|AWSALB|AWSELB|__stripe)/i;
 const AUTH_COOKIE = /(sess|sid|auth|token|jwt|login|remember|identity|sso|saml|oidc|user)/i;
 
+/** A cookie that may carry a login, judged by name and flags alone (while recording, before any file says). */
+export function looksLikeAuthCookie(name: string, httpOnly: boolean): boolean {
+  return !NOISE_COOKIE.test(name) && (httpOnly || AUTH_COOKIE.test(name));
+}
+
 /**
  * Names of cookies the file itself marks as credentials: the login's success cookie, cookies that
  * hold a recorded JWT or the OAuth refresh token. (Header-rule cookies are left out: those are

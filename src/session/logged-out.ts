@@ -32,12 +32,20 @@ function resolve(location: string, base: string): URL | undefined {
 }
 
 /**
- * The login page itself: same origin and path as `login.url`, any query. A login URL of `/` is not
- * used this way, or every redirect to a home page would count as a logout.
+ * A login page: same origin and path (any query) as `login.signInUrl` (where the password was
+ * typed), or as `login.url` unless the login came back there (`returnsToUrl`: the start URL was a
+ * protected page the app sends back to after signing in). A page of `/` is not used this way, or
+ * every redirect to a home page would count as a logout.
  */
-function isLoginPage(target: URL, login: Login): boolean {
-  const page = resolve(login.url, login.url);
-  return page !== undefined && page.pathname !== '/' && target.origin === page.origin && target.pathname === page.pathname;
+function loginPageOf(target: URL, login: Login): string | undefined {
+  const pages: [string, string][] = [];
+  if (login.signInUrl) pages.push(['sign-in', login.signInUrl]);
+  if (!(login.signInUrl && login.returnsToUrl)) pages.push(['login', login.url]);
+  for (const [kind, url] of pages) {
+    const page = resolve(url, url);
+    if (page !== undefined && page.pathname !== '/' && target.origin === page.origin && target.pathname === page.pathname) return kind;
+  }
+  return undefined;
 }
 
 /**
@@ -62,7 +70,8 @@ export function loggedOutReason(response: ObservedResponse, login?: Login): stri
     if (target) targets.push(target);
   }
   for (const target of targets) {
-    if (login && isLoginPage(target, login)) return `redirect to the login page ${target.origin}${target.pathname}`;
+    const kind = login ? loginPageOf(target, login) : undefined;
+    if (kind) return `redirect to the ${kind} page ${target.origin}${target.pathname}`;
     const pattern = rules?.redirectTo.find((p) => matchesUrlPattern(target.href, p));
     if (pattern !== undefined) return `redirect to ${target.origin}${target.pathname} (matches "${pattern}")`;
   }

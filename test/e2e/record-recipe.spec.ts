@@ -123,6 +123,10 @@ test('cross-origin SSO: cookies of both origins captured and the app answers ove
   const byDomain = Object.fromEntries(session.cookies.map((c) => [c.name, c.domain]));
   expect(byDomain).toMatchObject({ app_sid: '127.0.0.1', idp_session: 'localhost' });
   expect(await replay('sso', `${site.app}/api/me`)).toMatchObject({ status: 200, body: { user: 'demo' } });
+  // Issue 17: the password went in on the identity provider's page; the login went on to the app's
+  // home, not back to /login, so /login stays a login page too.
+  expect(session.login).toMatchObject({ url: `${site.app}/login`, signInUrl: `${site.idp}/authorize` });
+  expect(session.login?.returnsToUrl).toBeUndefined();
 });
 
 test('TOTP step: the one-time code is computed from the secret in the environment', async () => {
@@ -254,7 +258,7 @@ test('an interactive recording ends with Enter on its input; the status line say
   const input = new PassThrough();
   const status: string[] = [];
   const recording = recordSession({ name: 'enter', url: `${site.form}/login`, interactive: true, headed: false, input, env: demoEnv(site), store, onStatus: (line) => status.push(line) });
-  await expect.poll(() => status.some((l) => l.startsWith('waiting for Enter in this terminal (0s, gives up in ')), { timeout: 20_000 }).toBe(true);
+  await expect.poll(() => status.some((l) => l.startsWith('waiting for the login to finish, or Enter in this terminal (no password submitted yet) (0s, gives up in ')), { timeout: 20_000 }).toBe(true);
   input.write('\n');
   const { session, summary } = await recording;
   expect(session.login).toEqual({ url: `${site.form}/login`, env: [] });

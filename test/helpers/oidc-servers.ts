@@ -7,7 +7,9 @@ import { startHttpServer, type TestServer } from './servers.js';
  * /callback with a code; /callback sets a fresh `app_sid` and redirects to the page first asked
  * for, so the chain comes back to a URL it has already visited, now with another cookie.
  *
- * App routes: `/profile` (protected page), `/login` (→ /profile once logged in), `/callback`.
+ * App routes: `/profile` (protected page), `/login` (→ /profile once logged in), `/callback`,
+ * `/` and `POST /notes` (→ /profile once logged in, as apps send people to the page they want),
+ * `/api/me` (JSON; 401 when logged out: a probe).
  * IdP routes: `/authorize?return=<app path>`, `/signin` (its login form).
  */
 export interface OidcPair {
@@ -17,6 +19,8 @@ export interface OidcPair {
   idpOrigin: string;
   /** Codes the IdP issued. */
   codes(): number;
+  /** A valid `app_sid` value, as if the user had signed in (no code issued). */
+  appSession(): string;
   close(): Promise<void>;
 }
 
@@ -43,6 +47,14 @@ export async function startOidcPair(): Promise<OidcPair> {
       if (!loggedIn) return toIdp('/login');
       return void res.writeHead(302, { location: '/profile' }).end();
     }
+    if (url.pathname === '/' || (url.pathname === '/notes' && req.method === 'POST')) {
+      if (!loggedIn) return toIdp('/profile');
+      return void res.writeHead(url.pathname === '/' ? 302 : 303, { location: '/profile' }).end();
+    }
+    if (url.pathname === '/api/me') {
+      res.writeHead(loggedIn ? 200 : 401, { 'content-type': 'application/json' });
+      return void res.end(loggedIn ? '{"user":"alice"}' : '{"error":"not signed in"}');
+    }
     if (url.pathname === '/callback') {
       const code = url.searchParams.get('code') ?? '';
       if (!code.startsWith('code-')) return void res.writeHead(400).end('bad code');
@@ -61,7 +73,7 @@ export async function startOidcPair(): Promise<OidcPair> {
       res.writeHead(302, { location: `${app.origin}/callback?code=code-${++codes}&return=${encodeURIComponent(back)}` });
       return void res.end();
     }
-    if (url.pathname === '/signin') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<form>sign in</form>');
+    if (url.pathname === '/signin') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<form>sign in <input type="password"></form>');
     res.writeHead(404).end();
   });
   idpOrigin = idp.localhostOrigin;
@@ -70,6 +82,11 @@ export async function startOidcPair(): Promise<OidcPair> {
     idp,
     idpOrigin,
     codes: () => codes,
+    appSession: () => {
+      const sid = `app-direct-${valid.size}`;
+      valid.add(sid);
+      return sid;
+    },
     close: async () => {
       await Promise.all([app.close(), idp.close()]);
     },

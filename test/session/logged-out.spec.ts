@@ -26,6 +26,22 @@ test('a redirect to the login page (any query) is logged out; a direct visit to 
   expect(isLoggedOut({ status: 302, url: 'https://app.example/dash', location: 'https://other.example/account/login' }, login())).toBe(false);
 });
 
+test('issue 17: with a sign-in page learned, a redirect there is logged out and one to the start URL is not', () => {
+  const sso = login({ url: 'https://app.example/profile', signInUrl: 'https://idp.example/signin', returnsToUrl: true });
+  expect(isLoggedOut({ status: 302, url: 'https://app.example/', location: '/profile' }, sso)).toBe(false);
+  expect(isLoggedOut({ status: 200, url: 'https://app.example/profile', redirected: true }, sso)).toBe(false);
+  expect(loggedOutReason({ status: 200, url: 'https://idp.example/signin?client=app', redirected: true }, sso)).toBe('redirect to the sign-in page https://idp.example/signin');
+  expect(loggedOutReason({ status: 302, url: 'https://app.example/x', location: 'https://idp.example/signin' }, sso)).toBe('redirect to the sign-in page https://idp.example/signin');
+});
+
+test('a start URL the login did not come back to stays a login page beside the sign-in page', () => {
+  // An app's /login with a "sign in with ..." button, the password typed at the identity provider.
+  const button = login({ url: 'https://app.example/login', signInUrl: 'https://idp.example/signin' });
+  expect(loggedOutReason({ status: 200, url: 'https://app.example/login?next=/x', redirected: true }, button)).toBe('redirect to the login page https://app.example/login');
+  expect(loggedOutReason({ status: 200, url: 'https://idp.example/signin', redirected: true }, button)).toBe('redirect to the sign-in page https://idp.example/signin');
+  expect(isLoggedOut({ status: 302, url: 'https://app.example/', location: '/profile' }, button)).toBe(false);
+});
+
 test('a login URL of "/" does not make every redirect home a logout', () => {
   expect(isLoggedOut({ status: 302, url: 'https://app.example/x', location: '/' }, LoginSchema.parse({ url: 'https://app.example/' }))).toBe(false);
 });

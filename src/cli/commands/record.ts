@@ -57,7 +57,10 @@ export function recordOptionsFrom(name: string, raw: RawOptions): RecordOptions 
   };
 }
 
-/** A status line that rewrites itself on a terminal and prints sparingly into a log. */
+/**
+ * A status line that rewrites itself on a terminal and prints sparingly into a log; a line ending
+ * in a newline (what the login detected, say) stays.
+ */
 function statusWriter(): (line: string) => void {
   const tty = process.stderr.isTTY === true;
   let lastKind = '';
@@ -65,6 +68,11 @@ function statusWriter(): (line: string) => void {
   return (line) => {
     if (tty) {
       process.stderr.write(`\r\x1b[K${line}`);
+      return;
+    }
+    if (line.endsWith('\n')) {
+      lastKind = '';
+      process.stderr.write(line);
       return;
     }
     const kind = line.replace(/\(\d+s, gives up in \d+s\)/, '');
@@ -99,7 +107,10 @@ export function makeRecordCommand(): Command {
       'after',
       [
         '',
-        'By hand (a browser window opens; log in, MFA included):',
+        'By hand (a browser window opens; log in, MFA included). Without --until-* it ends by itself',
+        'once a password was submitted, the sign-in form is gone and a new credential appeared (3 s to',
+        'keep going with any key; Enter saves at once):',
+        '  sessionjar record app --url https://app.example/profile',
         '  sessionjar record github --url https://github.com/login --until-cookie user_session',
         '  sessionjar record app --url https://app.example/login --until-url "**/dashboard**"',
         'By recipe (headless; values from the environment, see docs/recipes.md):',

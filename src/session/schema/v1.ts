@@ -131,6 +131,14 @@ export const LoggedOutSchema = z.strictObject({
 
 export const LoginSchema = z.strictObject({
   url: z.url(),
+  signInUrl: z
+    .url()
+    .optional()
+    .describe('The page where the credentials were typed (its password field), learned while recording; absent when that is `url` itself. A redirect here means logged out.'),
+  returnsToUrl: z
+    .boolean()
+    .optional()
+    .describe('true: the login came back to `url` after `signInUrl` (a protected page, not a login page), so a redirect to `url` is no sign of being logged out.'),
   steps: z.array(StepSchema).optional(),
   recipe: z.string().optional().describe('Path of a recipe file (steps or a script module).'),
   success: z
