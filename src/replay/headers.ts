@@ -1,20 +1,16 @@
-import { isSecretHeader } from '../core/redact.js';
 import type { HeaderRule, Session } from '../session/schema/index.js';
 import { readStateRef } from '../session/state-ref.js';
+import { isCredentialHeader } from './credential-headers.js';
 import type { SessionCookieJar } from './jar.js';
+import type { HeaderMap } from './types.js';
 
-export type HeaderMap = Record<string, string>;
+export type { HeaderMap } from './types.js';
 
 /** Lower-cased names, so a caller's `authorization` replaces a recorded `Authorization`. */
 export function lowerKeys<V = string>(headers: Record<string, V> | undefined): Record<string, V> {
   const out: Record<string, V> = {};
   if (headers) for (const name of Object.keys(headers)) out[name.toLowerCase()] = headers[name] as V;
   return out;
-}
-
-/** Headers that carry credentials: never sent across origins or on an https → http downgrade. */
-export function isCredentialHeader(name: string): boolean {
-  return isSecretHeader(name);
 }
 
 /**
