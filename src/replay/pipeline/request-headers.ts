@@ -3,7 +3,7 @@ import { isCredentialHeader } from '../credential-headers.js';
 import type { LiveSession } from '../live-session.js';
 import type { CallerHeaders, HeaderMap, Hop } from '../types.js';
 
-/** Bounds the cache of built headers. */
+/** Bounds the cache of built headers (one entry per origin). */
 const MAX_CACHED = 500;
 
 /**
@@ -43,37 +43,49 @@ export class RequestHeaders {
   }
 
   /**
-   * The common case (no per-request headers, the origin asked for): the same headers object while
-   * no cookie changed (nor the session state the origin's headers come from), and while the
-   * origin's headers and the Cookie header come out the same strings after a change, so an
-   * unchanged session costs a lookup per request, not an object build.
+   * The common case (no per-request headers, the origin asked for), cached per origin, so a crawl
+   * (a new path every request) costs what one URL does: the same headers object while the origin's
+   * headers and the jar's Cookie header come out the same strings. The same path again with no
+   * cookie and no session state changed returns it without asking the jar at all.
    */
   private plain({ url, origin, key }: Hop): HeaderMap {
     const { jar, policy, state } = this.live;
     jar.expireDue();
-    const cached = this.built.get(key);
+    const cached = this.built.get(origin);
     const version = jar.version;
-    if (cached && cached.version === version && cached.state === state) return cached.headers;
+    if (cached && cached.key === key && cached.version === version && cached.state === state) return cached.headers;
     const base = policy.forOrigin(origin);
     const cookie = jar.cookieHeader(url, true, key);
-    if (cached && cached.base === base && cached.cookie === cookie) {
-      cached.version = version;
-      cached.state = state;
-      return cached.headers;
+    if (cached === undefined) {
+      const headers = withCookie(base, cookie);
+      if (this.built.size >= MAX_CACHED) this.built.clear();
+      this.built.set(origin, { key, base, cookie, headers, version, state });
+      return headers;
     }
-    const headers = cookie === '' ? base : { ...base, cookie: base.cookie ? `${base.cookie}; ${cookie}` : cookie };
-    if (this.built.size >= MAX_CACHED) this.built.clear();
-    this.built.set(key, { base, cookie, headers, version, state });
-    return headers;
+    if (cached.base !== base || cached.cookie !== cookie) {
+      cached.base = base;
+      cached.cookie = cookie;
+      cached.headers = withCookie(base, cookie);
+    }
+    cached.key = key;
+    cached.version = version;
+    cached.state = state;
+    return cached.headers;
   }
 }
 
-/** Headers built for a URL, with what they were built from and when they were last checked. */
+function withCookie(base: HeaderMap, cookie: string): HeaderMap {
+  return cookie === '' ? base : { ...base, cookie: base.cookie ? `${base.cookie}; ${cookie}` : cookie };
+}
+
+/** The headers last built for an origin, with what they were built from and when last checked. */
 interface BuiltHeaders {
+  /** The origin and path they were last found current for. */
+  key: string;
   base: HeaderMap;
   cookie: string;
   headers: HeaderMap;
-  /** The jar version and session state the headers were last found current at. */
+  /** The jar version and session state they were last found current at. */
   version: number;
   state: Session;
 }
