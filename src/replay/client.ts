@@ -3,7 +3,6 @@ import { SessionjarError } from '../core/errors.js';
 import type { Session } from '../session/schema/index.js';
 import { defaultStore } from '../store/default-store.js';
 import type { SessionStore } from '../store/types.js';
-import { replacesCredentials } from './credential-headers.js';
 import { fromFetchInput } from './fetch-adapter.js';
 import { toFetchResponse } from './fetch-response.js';
 import { HopCache } from './hop.js';
@@ -82,7 +81,7 @@ export class SessionClient implements AsyncDisposable {
     const method = options.method === undefined ? 'GET' : options.method.toUpperCase();
     // A request whose credentials the caller removed or replaced is not the session's: its answer
     // says nothing about the login, so it never triggers a re-login (which would rewrite the file).
-    const own = options.headers === undefined || !replacesCredentials(options.headers);
+    const own = options.headers === undefined || !this.live.policy.credentials.replacedBy(options.headers);
     return this.gate.request(hop, method, options, own);
   }
 

@@ -1,6 +1,6 @@
 import type { HeaderRule, Session } from '../session/schema/index.js';
 import { readStateRef } from '../session/state-ref.js';
-import { isCredentialHeader } from './credential-headers.js';
+import { CredentialHeaders } from './credential-headers.js';
 import type { SessionCookieJar } from './jar.js';
 import type { HeaderMap } from './types.js';
 
@@ -32,6 +32,8 @@ export class HeaderPolicy {
   private readonly cache = new Map<string, OriginHeaders>();
   private base: HeaderMap = {};
   private session: Session;
+  /** Which header names are credentials for this session (see credential-headers.ts). */
+  credentials: CredentialHeaders;
 
   constructor(
     session: Session,
@@ -39,6 +41,7 @@ export class HeaderPolicy {
     private readonly clientHeaders: HeaderMap = {},
   ) {
     this.session = session;
+    this.credentials = new CredentialHeaders(session);
     this.reload(session);
   }
 
@@ -46,6 +49,7 @@ export class HeaderPolicy {
   reload(session: Session): void {
     this.session = session;
     this.base = { ...lowerKeys(session.headers.default), ...this.clientHeaders };
+    this.credentials = new CredentialHeaders(session);
     this.cache.clear();
   }
 
@@ -64,7 +68,7 @@ export class HeaderPolicy {
     const out: HeaderMap = {};
     for (const name of Object.keys(headers)) {
       const own = scoped.has(name);
-      if (own ? !downgrade : !isCredentialHeader(name)) out[name] = headers[name] as string;
+      if (own ? !downgrade : !this.credentials.has(name)) out[name] = headers[name] as string;
     }
     return out;
   }

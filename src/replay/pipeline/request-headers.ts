@@ -1,5 +1,4 @@
 import type { Session } from '../../session/schema/index.js';
-import { isCredentialHeader } from '../credential-headers.js';
 import type { LiveSession } from '../live-session.js';
 import type { CallerHeaders, HeaderMap, Hop } from '../types.js';
 
@@ -32,7 +31,7 @@ export class RequestHeaders {
       for (const name of Object.keys(callerHeaders)) {
         const value = callerHeaders[name];
         if (value === null) delete headers[name];
-        else if (!safe || !isCredentialHeader(name)) headers[name] = value as string;
+        else if (!safe || !policy.credentials.has(name)) headers[name] = value as string;
       }
       if (callerHeaders.cookie === null) return headers;
     }
