@@ -99,6 +99,13 @@ export interface ClientOptions {
   refresher?: Refresher;
   /** Ask `refresher` for a fresh session when a response looks logged out. Default true when a refresher is given. */
   autoRefresh?: boolean;
+  /**
+   * The largest response head accepted, in bytes (status line and headers, as undici counts it).
+   * Default 256 KiB, about what browsers accept: chunked sign-in cookies (ASP.NET Core
+   * `.AspNetCore.CookiesC1…Cn`), SAML and Azure AD answers pass undici's own 16 KiB. A larger head
+   * is a NETWORK_ERROR naming the URL and this option. HTTP/1.1 only (HTTP/2 has its own limit).
+   */
+  maxResponseHeaderBytes?: number;
 }
 
 /** Defaults fit for a CLI: a hung server fails in seconds, not undici's 300 s. */
@@ -106,12 +113,14 @@ export const DEFAULT_TIMEOUTS: Required<Timeouts> = { connect: 10_000, headers: 
 export const DEFAULT_RETRIES = 2;
 export const DEFAULT_MAX_RETRY_AFTER_MS = 30_000;
 export const DEFAULT_MAX_REDIRECTS = 10;
+export const DEFAULT_MAX_RESPONSE_HEADER_BYTES = 256 * 1024;
 
 /** Options with every default applied; what the pieces of the client read. */
 export interface ResolvedOptions {
   timeouts: Required<Timeouts>;
   retry: Required<RetryOptions>;
   maxRedirects: number;
+  maxResponseHeaderBytes: number;
 }
 
 export function resolveOptions(options: ClientOptions): ResolvedOptions {
@@ -121,6 +130,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     timeouts: { ...DEFAULT_TIMEOUTS, ...definedOnly(options.timeouts ?? {}) },
     retry: { limit: retry.limit, maxRetryAfterMs: retry.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS },
     maxRedirects: options.maxRedirects ?? DEFAULT_MAX_REDIRECTS,
+    maxResponseHeaderBytes: options.maxResponseHeaderBytes ?? DEFAULT_MAX_RESPONSE_HEADER_BYTES,
   };
   for (const [name, value] of Object.entries(resolved.timeouts)) {
     if (!Number.isFinite(value) || value <= 0) {
@@ -130,6 +140,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   checkCount('retries', resolved.retry.limit, 0);
   checkCount('retries.maxRetryAfterMs', resolved.retry.maxRetryAfterMs, 0);
   checkCount('maxRedirects', resolved.maxRedirects, 0);
+  checkCount('maxResponseHeaderBytes', resolved.maxResponseHeaderBytes, 1);
   if (options.connections !== undefined) checkCount('connections', options.connections, 1);
   return resolved;
 }

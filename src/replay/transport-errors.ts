@@ -1,5 +1,5 @@
 import { SessionjarError } from '../core/errors.js';
-import type { Timeouts } from './options.js';
+import type { ResolvedOptions, Timeouts } from './options.js';
 
 /** Which undici error means which of our timeouts, and the option that raises it. */
 const TIMEOUT_CODES: Record<string, { what: string; option: keyof Timeouts }> = {
@@ -38,11 +38,14 @@ export function totalTimeoutError(method: string, url: string, ms: number): Sess
   );
 }
 
+/** What the messages name: the timeouts and limits in force. */
+export type TransportLimits = Pick<ResolvedOptions, 'timeouts' | 'maxResponseHeaderBytes'>;
+
 /**
  * Turns an undici or socket error into a SessionjarError naming the URL, the cause and the option
  * to change. Aborts by the caller and our own errors pass through unchanged.
  */
-export function toSessionjarError(error: unknown, method: string, url: string, timeouts: Required<Timeouts>): unknown {
+export function toSessionjarError(error: unknown, method: string, url: string, { timeouts, maxResponseHeaderBytes }: TransportLimits): unknown {
   if (error instanceof SessionjarError || !(error instanceof Error)) return error;
   if (error.name === 'AbortError' || (error as { code?: string }).code === 'UND_ERR_ABORTED') return error;
   const code = (error as { code?: string }).code;
@@ -53,6 +56,13 @@ export function toSessionjarError(error: unknown, method: string, url: string, t
       'TIMEOUT',
       `${method} ${url}: timed out after ${ms} ms ${timeout.what} the server (${timeout.option} timeout). Raise timeouts.${timeout.option} (CLI: --timeout <seconds>) or check the server.`,
       { cause: error, details: { url, timeout: timeout.option, ms } },
+    );
+  }
+  if (code === 'UND_ERR_HEADERS_OVERFLOW') {
+    return new SessionjarError(
+      'NETWORK_ERROR',
+      `${method} ${url}: the response headers exceeded ${maxResponseHeaderBytes} bytes (maxResponseHeaderBytes). Raise maxResponseHeaderBytes (CLI: --max-header-size <bytes>) if the server is expected to send that much.`,
+      { cause: error, details: { url, cause: code, limit: maxResponseHeaderBytes } },
     );
   }
   const cause = causeCode(error) ?? error.message;

@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -279,6 +280,30 @@ test('--max-redirects: follows up to n hops, fails with exit 9 past it', async (
   const tooMany = await runCli(req(`${server.origin}/redirect/3`, '--max-redirects', '2'));
   expect(tooMany.status).toBe(9);
   expect(tooMany.stderr).toContain('[REDIRECT_ERROR]');
+});
+
+test('issue 16: 32 KiB of Set-Cookie chunks are accepted by default; --max-header-size lowers the limit, and past it the error names the option', async () => {
+  const big = createServer({ maxHeaderSize: 1 << 20 }, (_req, res) => {
+    res.setHeader('set-cookie', Array.from({ length: 8 }, (_, i) => `.AspNetCore.CookiesC${i + 1}=${'x'.repeat(3900)}; Path=/`));
+    res.end('signed in');
+  });
+  await new Promise<void>((resolve) => big.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(big.address() as { port: number }).port}/signin`;
+  try {
+    const ok = await runCli(req(url));
+    expect(ok.stderr).toBe('');
+    expect(ok.stdout.toString()).toBe('signed in');
+    const names = (JSON.parse(readFileSync(join(dir, 'app.json'), 'utf8')) as { cookies: { name: string }[] }).cookies.map((c) => c.name);
+    expect(names.filter((n) => n.startsWith('.AspNetCore.'))).toHaveLength(8);
+    const small = await runCli(req(url, '--max-header-size', '16384'));
+    expect(small.status).toBe(7);
+    expect(small.stderr).toContain(`GET ${url}: the response headers exceeded 16384 bytes (maxResponseHeaderBytes). Raise maxResponseHeaderBytes (CLI: --max-header-size <bytes>)`);
+    const bad = await runCli(req(url, '--max-header-size', 'lots'));
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--max-header-size: "lots" is not a whole number of bytes');
+  } finally {
+    await new Promise((resolve) => big.close(resolve));
+  }
 });
 
 test('a refused redirect names its URL without the credentials in it', async () => {

@@ -58,6 +58,7 @@ export interface RawOptions extends CsrfRaw {
   insecure?: boolean;
   timeout?: string;
   maxRedirects?: string;
+  maxHeaderSize?: string;
   readOnly?: boolean;
   refresh: boolean;
   margin?: string;
@@ -89,6 +90,7 @@ export function makeRequestCommand(): Command {
     .option('-k, --insecure', 'do not verify TLS certificates (as curl -k); cookies and tokens still go only where they belong')
     .option('--timeout <seconds>', 'give up after this long, redirects and body included (default 60)')
     .option('--max-redirects <n>', 'redirects to follow (default 10; 0 returns the redirect itself)')
+    .option('--max-header-size <bytes>', 'largest response head accepted (default 262144, 256 KiB)')
     .option('--read-only', 'do not write cookie updates back to the session file')
     .option('--no-refresh', 'do not log in again when the session turns out expired')
     .option('--margin <seconds>', 'log in again this long before the expiry (default 60; at most half of what a login grants)')
@@ -157,6 +159,7 @@ export async function parseRequestOptions(session: string, url: string, raw: Raw
   }
   const timeoutMs = raw.timeout === undefined ? undefined : positiveNumber(raw.timeout, '--timeout') * 1000;
   const maxRedirects = raw.maxRedirects === undefined ? undefined : count(raw.maxRedirects, '--max-redirects');
+  const maxHeaderBytes = raw.maxHeaderSize === undefined ? undefined : bytes(raw.maxHeaderSize, '--max-header-size');
   const ca = raw.cacert === undefined ? undefined : await readCaFile(raw.cacert);
   return {
     session,
@@ -180,6 +183,7 @@ export async function parseRequestOptions(session: string, url: string, raw: Raw
       ...(ca === undefined ? {} : { ca }),
       ...(raw.insecure === true ? { rejectUnauthorized: false } : {}),
       ...(maxRedirects === undefined ? {} : { maxRedirects }),
+      ...(maxHeaderBytes === undefined ? {} : { maxResponseHeaderBytes: maxHeaderBytes }),
       ...(timeoutMs === undefined
         ? {}
         : { timeouts: { total: timeoutMs, connect: Math.min(CONNECT_MS, timeoutMs), headers: Math.min(HEADERS_MS, timeoutMs) } }),
@@ -320,6 +324,12 @@ function seconds(value: string, option: string): number {
 function count(value: string, option: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new SessionjarError('USAGE', `${option}: "${value}" is not a whole number ≥ 0.`);
+  return n;
+}
+
+function bytes(value: string, option: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 1) throw new SessionjarError('USAGE', `${option}: "${value}" is not a whole number of bytes ≥ 1, e.g. 524288.`);
   return n;
 }
 

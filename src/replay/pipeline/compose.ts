@@ -28,9 +28,9 @@ export function composePipeline(
 ): { gate: RefreshGate; transport: Transport } {
   const { timeouts } = resolved;
   const emit = options.onEvent;
-  const transport = new Transport(createDispatcher(options, timeouts), timeouts, emit);
+  const transport = new Transport(createDispatcher(options, resolved), resolved, emit);
   const retry = new Retry(transport, resolved.retry, emit);
-  const follow = new Follow(live, new RequestHeaders(live), retry, { maxRedirects: resolved.maxRedirects, timeouts, writer, emit });
+  const follow = new Follow(live, new RequestHeaders(live), retry, { maxRedirects: resolved.maxRedirects, limits: resolved, writer, emit });
   const gate = new RefreshGate(live, follow, {
     refresher: options.refresher,
     autoRefresh: options.autoRefresh,

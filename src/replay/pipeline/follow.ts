@@ -3,9 +3,10 @@ import type { Budget } from '../budget.js';
 import { lowerKeys } from '../headers.js';
 import { hopOf } from '../hop.js';
 import type { LiveSession } from '../live-session.js';
-import type { ReplayEvent, Timeouts } from '../options.js';
+import type { ReplayEvent } from '../options.js';
 import { RedirectGuard, redirectMethod, redirectTarget, withoutContentHeaders } from '../redirects.js';
 import type { Hop, HopSender, ReplayRequestOptions, ReplayResponse, RequestBody } from '../types.js';
+import type { TransportLimits } from '../transport-errors.js';
 import type { WriteBack } from '../write-back.js';
 import type { RequestHeaders } from './request-headers.js';
 import { toReplayResponse } from './response-body.js';
@@ -17,7 +18,7 @@ import { toReplayResponse } from './response-body.js';
  *
  * @example
  * ```ts
- * const follow = new Follow(live, new RequestHeaders(live), retry, { maxRedirects: 10, timeouts, writer, emit });
+ * const follow = new Follow(live, new RequestHeaders(live), retry, { maxRedirects: 10, limits: resolved, writer, emit });
  * const response = await follow.run(hop, 'GET', {}, budget);
  * ```
  */
@@ -54,7 +55,7 @@ export class Follow {
       if (writer && this.live.jar.hasChanges) writer.schedule();
       emit?.({ type: 'response', status, url: href, headers: res.headers as Record<string, string | string[]> });
       const target = options.redirect === 'manual' ? undefined : redirectTarget(status, res.headers.location, url);
-      if (!target) return toReplayResponse(res, href, method, redirects, this.config.timeouts);
+      if (!target) return toReplayResponse(res, href, method, redirects, this.config.limits);
       await res.body.dump();
       if (options.redirect === 'error') {
         throw new SessionjarError('REDIRECT_ERROR', `${method} ${href} redirected (${status}) and redirect: 'error' was asked.`);
@@ -92,7 +93,7 @@ export class Follow {
 
 export interface FollowConfig {
   maxRedirects: number;
-  timeouts: Required<Timeouts>;
+  limits: TransportLimits;
   writer: WriteBack | undefined;
   emit: ((event: ReplayEvent) => void) | undefined;
 }

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import type { Budget } from '../budget.js';
-import type { ReplayEvent, Timeouts } from '../options.js';
-import { causeCode, toSessionjarError } from '../transport-errors.js';
+import type { ReplayEvent } from '../options.js';
+import { causeCode, toSessionjarError, type TransportLimits } from '../transport-errors.js';
 import type { HeaderMap, Hop, HopSender, RequestBody } from '../types.js';
 
 /**
@@ -11,28 +11,29 @@ import type { HeaderMap, Hop, HopSender, RequestBody } from '../types.js';
  *
  * @example
  * ```ts
- * const transport = new Transport(createDispatcher(options, timeouts), timeouts);
+ * const transport = new Transport(createDispatcher(options, resolved), resolved, emit);
  * const res = await transport.send(hop, 'GET', headers, null, budget);
  * ```
  */
 export class Transport implements HopSender {
   constructor(
     private readonly dispatcher: Dispatcher,
-    private readonly timeouts: Required<Timeouts>,
+    private readonly limits: TransportLimits,
     private readonly emit: ((event: ReplayEvent) => void) | undefined,
   ) {}
 
   async send({ url, origin, path, href }: Hop, method: string, headers: HeaderMap, body: RequestBody, budget: Budget): Promise<Dispatcher.ResponseData> {
     this.emit?.({ type: 'request', method, url: href, headers });
-    const headersTimeout = budget.cap(this.timeouts.headers);
+    const { timeouts } = this.limits;
+    const headersTimeout = budget.cap(timeouts.headers);
     const request: Dispatcher.RequestOptions = { origin, path, method: method as Dispatcher.HttpMethod, headers, body, headersTimeout };
     if (budget.signal) request.signal = budget.signal;
     try {
       return await this.dispatcher.request(request);
     } catch (error) {
       // A headers timeout cut short by the total budget is the total timeout.
-      if (headersTimeout < this.timeouts.headers && causeCode(error) === 'UND_ERR_HEADERS_TIMEOUT') throw budget.expired();
-      throw toSessionjarError(error, method, url.href, this.timeouts);
+      if (headersTimeout < timeouts.headers && causeCode(error) === 'UND_ERR_HEADERS_TIMEOUT') throw budget.expired();
+      throw toSessionjarError(error, method, url.href, this.limits);
     }
   }
 
