@@ -1,6 +1,7 @@
 import { SessionjarError } from '../core/errors.js';
 import type { Session } from '../session/schema/index.js';
 import type { SessionStore } from '../store/types.js';
+import type { CookieSize } from './cookie-size.js';
 
 /**
  * What the replay client asks of a refresher (implemented in `src/refresh/`, handed in through
@@ -41,7 +42,12 @@ export type ReplayEvent =
   | { type: 'refresh'; url: string; reason: RefreshReason['kind'] }
   /** A Set-Cookie from `url` that was not stored (too large, a prefix or Secure rule, an anonymous request). */
   | { type: 'cookie-refused'; url: string; name: string; reason: string }
-  | { type: 'write-back'; cookies: number };
+  | { type: 'write-back'; cookies: number }
+  /**
+   * A 431 (Request Header Fields Too Large) from `url`: the Cookie header sent, in bytes, and its
+   * cookies by size, largest first (names only). The response itself is returned as it came.
+   */
+  | { type: 'headers-too-large'; url: string; status: number; cookieBytes: number; cookies: CookieSize[] };
 
 export interface Timeouts {
   /** TCP + TLS handshake, ms. */

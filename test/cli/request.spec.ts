@@ -306,6 +306,29 @@ test('issue 16: 32 KiB of Set-Cookie chunks are accepted by default; --max-heade
   }
 });
 
+test('issue 16: a 431 for a Cookie header past the server limit shows as the status, with a note naming the largest cookies', async () => {
+  const small = createServer({ maxHeaderSize: 4096 }, (_req, res) => res.end('ok'));
+  await new Promise<void>((resolve) => small.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(small.address() as { port: number }).port}/page`;
+  const doc = JSON.parse(readFileSync(join(dir, 'app.json'), 'utf8')) as { name: string; cookies: object[] };
+  const plain = { domain: '127.0.0.1', hostOnly: true, path: '/', expires: null, httpOnly: true, secure: false };
+  doc.name = 'crowded';
+  doc.cookies = [{ name: 'huge', value: 'H'.repeat(3000), ...plain }, ...Array.from({ length: 30 }, (_, i) => ({ name: `c${i}`, value: 'v'.repeat(200), ...plain }))];
+  writeFileSync(join(dir, 'crowded.json'), JSON.stringify(doc), { mode: 0o600 });
+  try {
+    const run = await runCli(['--dir', dir, 'request', 'crowded', url, '-i']);
+    expect(run.status).toBe(0);
+    expect(run.stdout.toString()).toMatch(/^HTTP 431 Request Header Fields Too Large/);
+    expect(run.stderr).toMatch(new RegExp(`^sessionjar: note: ${url} answered 431 Request Header Fields Too Large: the request carried a Cookie header of 9\\.\\d KiB \\(31 cookies; largest: huge \\(2\\.9 KiB\\), c\\d+ \\(20\\d B\\)`));
+    expect(run.stderr).not.toContain('HHHH');
+    const failed = await runCli(['--dir', dir, 'request', 'crowded', url, '--fail']);
+    expect(failed.status).toBe(22);
+    expect(failed.stderr).toContain('largest: huge (2.9 KiB)');
+  } finally {
+    await new Promise((resolve) => small.close(resolve));
+  }
+});
+
 test('a refused redirect names its URL without the credentials in it', async () => {
   const run = await runCli(req(`${server.origin}/redirect/1?code=C0DE-S3CRET-42&page=2`, '--max-redirects', '0'));
   expect(run.status).toBe(9);

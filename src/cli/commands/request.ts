@@ -7,6 +7,7 @@ import type { Readable, Writable } from 'node:stream';
 import { SessionjarError, isSessionjarError } from '../../core/errors.js';
 import { redactHeader, registerSecrets, scrubText } from '../../core/redact.js';
 import type { ClientOptions, ReplayEvent } from '../../replay/options.js';
+import { describeCookieSizes } from '../../replay/cookie-size.js';
 import type { SessionStore } from '../../store/types.js';
 import { storeFor } from '../context.js';
 import { applyCsrfToken, planCsrf, type CsrfPlan, type CsrfRaw } from '../csrf.js';
@@ -198,7 +199,10 @@ export async function parseRequestOptions(session: string, url: string, raw: Raw
  */
 export async function sendRequest(options: RequestCliOptions, store: SessionStore, io: RequestIo): Promise<void> {
   const { openSession } = await import('../../replay/client.js');
-  const onEvent = options.verbose ? (event: ReplayEvent) => io.stderr.write(describeEvent(event, options.reveal)) : undefined;
+  // Without -v only a 431 is told about (which cookies made the request too large for the server).
+  const onEvent = options.verbose
+    ? (event: ReplayEvent) => io.stderr.write(describeEvent(event, options.reveal))
+    : (event: ReplayEvent) => event.type === 'headers-too-large' && io.stderr.write(`sessionjar: note: ${tooLargeNote(event, options.reveal)}\n`);
   // autoRefresh: the refresher logs in again when the session is stale or answered as logged out.
   const refresher =
     options.client.autoRefresh === false
@@ -211,7 +215,7 @@ export async function sendRequest(options: RequestCliOptions, store: SessionStor
           ...(options.marginSeconds === undefined ? {} : { marginSeconds: options.marginSeconds }),
           ...(options.verbose ? { onStatus: (line: string) => io.stderr.write(`* refresh: ${line}\n`) } : {}),
         });
-  const session = await openSession(options.session, { ...options.client, store, ...(onEvent ? { onEvent } : {}), ...(refresher ? { refresher } : {}) });
+  const session = await openSession(options.session, { ...options.client, store, onEvent, ...(refresher ? { refresher } : {}) });
   try {
     const { headers, body } = options.csrf
       ? applyCsrfToken(options.csrf, await session.pageToken(options.csrf.from, options.csrf.field), options.headers, options.body)
@@ -369,7 +373,14 @@ export function describeEvent(event: ReplayEvent, reveal: boolean): string {
       return `* ignored cookie "${event.name}" set by ${url(event.url)}: ${event.reason}\n`;
     case 'write-back':
       return `* saved ${event.cookies} cookie update(s) to the session file\n`;
+    case 'headers-too-large':
+      return `* ${tooLargeNote(event, reveal)}\n`;
   }
+}
+
+/** What a 431 was about, for -v and, without it, as a note: the Cookie header by size, names only. */
+function tooLargeNote(event: Extract<ReplayEvent, { type: 'headers-too-large' }>, reveal: boolean): string {
+  return `${scrubText(event.url, reveal)} answered ${event.status} ${statusText(event.status)}: the request carried ${describeCookieSizes(event.cookieBytes, event.cookies)}`;
 }
 
 /** The values of Set-Cookie headers (the part before the first `;`, after the first `=`). */

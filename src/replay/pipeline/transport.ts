@@ -1,7 +1,9 @@
 import type { Dispatcher } from 'undici';
 import type { Budget } from '../budget.js';
+import { SessionjarError } from '../../core/errors.js';
+import { LARGE_COOKIE_HEADER_BYTES, cookieSizes, describeCookieHeader } from '../cookie-size.js';
 import type { ReplayEvent } from '../options.js';
-import { causeCode, toSessionjarError, type TransportLimits } from '../transport-errors.js';
+import { CONNECTION_ERROR_CODES, causeCode, toSessionjarError, type TransportLimits } from '../transport-errors.js';
 import type { HeaderMap, Hop, HopSender, RequestBody } from '../types.js';
 
 /**
@@ -28,16 +30,39 @@ export class Transport implements HopSender {
     const headersTimeout = budget.cap(timeouts.headers);
     const request: Dispatcher.RequestOptions = { origin, path, method: method as Dispatcher.HttpMethod, headers, body, headersTimeout };
     if (budget.signal) request.signal = budget.signal;
+    let res: Dispatcher.ResponseData;
     try {
-      return await this.dispatcher.request(request);
+      res = await this.dispatcher.request(request);
     } catch (error) {
       // A headers timeout cut short by the total budget is the total timeout.
       if (headersTimeout < timeouts.headers && causeCode(error) === 'UND_ERR_HEADERS_TIMEOUT') throw budget.expired();
+      const cookie = headers.cookie;
+      if (cookie !== undefined && cookie.length >= LARGE_COOKIE_HEADER_BYTES) {
+        const code = causeCode(error);
+        if (code !== undefined && CONNECTION_ERROR_CODES.has(code)) throw cookieHeaderError(error, code, method, url.href, cookie);
+      }
       throw toSessionjarError(error, method, url.href, this.limits);
     }
+    if (res.statusCode === 431 && this.emit) {
+      const cookie = headers.cookie ?? '';
+      this.emit({ type: 'headers-too-large', url: href, status: 431, cookieBytes: Buffer.byteLength(cookie), cookies: cookieSizes(cookie) });
+    }
+    return res;
   }
 
   close(): Promise<void> {
     return this.dispatcher.close();
   }
+}
+
+/**
+ * A server that closes the connection on a request head it finds too large, instead of answering
+ * 431: the error names the Cookie header's size and its largest cookies (names only).
+ */
+function cookieHeaderError(error: unknown, code: string, method: string, url: string, cookie: string): SessionjarError {
+  return new SessionjarError(
+    'NETWORK_ERROR',
+    `${method} ${url}: the server closed the connection (${code}) while ${describeCookieHeader(cookie)} was sent; servers commonly refuse request headers over 8-16 KiB. Expire the cookies the site no longer needs (cookies.set('<name>=; Max-Age=0; Path=/', url)), or send the request without the session's cookies (cookie: null; CLI: -H 'Cookie:').`,
+    { cause: error, details: { url, cause: code, cookieBytes: Buffer.byteLength(cookie) } },
+  );
 }
