@@ -112,6 +112,11 @@ export interface ClientOptions {
    * is a NETWORK_ERROR naming the URL and this option. HTTP/1.1 only (HTTP/2 has its own limit).
    */
   maxResponseHeaderBytes?: number;
+  /**
+   * The clock, in ms since the epoch, that bounds how long a staleness verdict is reused (about a
+   * second). Default `Date.now`; tests pass one they advance instead of sleeping.
+   */
+  now?: () => number;
 }
 
 /** Defaults fit for a CLI: a hung server fails in seconds, not undici's 300 s. */

@@ -37,7 +37,7 @@ export function composePipeline(
     totalMs: timeouts.total,
     deadlines: new BodyDeadlines(),
     emit,
-    now: Date.now,
+    now: options.now ?? Date.now,
   });
   return { gate, transport };
 }
