@@ -1,6 +1,6 @@
 import type { Dispatcher } from 'undici';
-import type { Budget } from '../budget.js';
 import { SessionjarError } from '../../core/errors.js';
+import type { Budget } from '../budget.js';
 import { LARGE_COOKIE_HEADER_BYTES, cookieSizes, describeCookieHeader } from '../cookie-size.js';
 import type { ReplayEvent } from '../options.js';
 import { CONNECTION_ERROR_CODES, causeCode, toSessionjarError, type TransportLimits } from '../transport-errors.js';
@@ -24,7 +24,7 @@ export class Transport implements HopSender {
     private readonly emit: ((event: ReplayEvent) => void) | undefined,
   ) {}
 
-  async send({ url, origin, path, href }: Hop, method: string, headers: HeaderMap, body: RequestBody, budget: Budget): Promise<Dispatcher.ResponseData> {
+  async send({ origin, path, href }: Hop, method: string, headers: HeaderMap, body: RequestBody, budget: Budget): Promise<Dispatcher.ResponseData> {
     this.emit?.({ type: 'request', method, url: href, headers });
     const { timeouts } = this.limits;
     const headersTimeout = budget.cap(timeouts.headers);
@@ -39,9 +39,9 @@ export class Transport implements HopSender {
       const cookie = headers.cookie;
       if (cookie !== undefined && cookie.length >= LARGE_COOKIE_HEADER_BYTES) {
         const code = causeCode(error);
-        if (code !== undefined && CONNECTION_ERROR_CODES.has(code)) throw cookieHeaderError(error, code, method, url.href, cookie);
+        if (code !== undefined && CONNECTION_ERROR_CODES.has(code)) throw cookieHeaderError(error, code, method, href, cookie);
       }
-      throw toSessionjarError(error, method, url.href, this.limits);
+      throw toSessionjarError(error, method, href, this.limits);
     }
     if (res.statusCode === 431 && this.emit) {
       const cookie = headers.cookie ?? '';
