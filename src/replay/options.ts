@@ -109,7 +109,7 @@ export interface ClientOptions {
    * The largest response head accepted, in bytes (status line and headers, as undici counts it).
    * Default 256 KiB, about what browsers accept: chunked sign-in cookies (ASP.NET Core
    * `.AspNetCore.CookiesC1…Cn`), SAML and Azure AD answers pass undici's own 16 KiB. A larger head
-   * is a NETWORK_ERROR naming the URL and this option. HTTP/1.1 only (HTTP/2 has its own limit).
+   * is a NETWORK_ERROR naming the URL and this option. HTTP/1.1 only: at HTTP/2 Node takes 64 KiB.
    */
   maxResponseHeaderBytes?: number;
   /**

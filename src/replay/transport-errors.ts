@@ -66,6 +66,14 @@ export function toSessionjarError(error: unknown, method: string, url: string, {
     );
   }
   const cause = causeCode(error) ?? error.message;
+  if (cause === 'ERR_HTTP2_STREAM_ERROR' && error.message.includes('NGHTTP2_FRAME_SIZE_ERROR')) {
+    // Node's HTTP/2 client takes at most 64 KiB of headers, and undici offers no way to raise it.
+    return new SessionjarError(
+      'NETWORK_ERROR',
+      `${method} ${url}: the HTTP/2 stream was reset (NGHTTP2_FRAME_SIZE_ERROR), most likely because the response headers passed HTTP/2's 64 KiB limit in Node. Send this request over HTTP/1.1 (without http2 / --http2), where up to maxResponseHeaderBytes (${maxResponseHeaderBytes}) is accepted.`,
+      { cause: error, details: { url, cause } },
+    );
+  }
   return new SessionjarError(
     'NETWORK_ERROR',
     `${method} ${url}: ${describe(cause, error)}. Check the URL, your network and any proxy settings (HTTP_PROXY, --proxy).`,

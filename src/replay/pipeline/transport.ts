@@ -62,7 +62,7 @@ export class Transport implements HopSender {
 function cookieHeaderError(error: unknown, code: string, method: string, url: string, cookie: string): SessionjarError {
   return new SessionjarError(
     'NETWORK_ERROR',
-    `${method} ${url}: the server closed the connection (${code}) while ${describeCookieHeader(cookie)} was sent; servers commonly refuse request headers over 8-16 KiB. Expire the cookies the site no longer needs (cookies.set('<name>=; Max-Age=0; Path=/', url)), or send the request without the session's cookies (cookie: null; CLI: -H 'Cookie:').`,
+    `${method} ${url}: the server closed the connection (${code}: ${(error as Error).message}) while ${describeCookieHeader(cookie)} was sent; servers commonly refuse request headers over 8-16 KiB. Expire the cookies the site no longer needs (cookies.set('<name>=; Max-Age=0; Path=/', url)), or send the request without the session's cookies (cookie: null; CLI: -H 'Cookie:').`,
     { cause: error, details: { url, cause: code, cookieBytes: Buffer.byteLength(cookie) } },
   );
 }
