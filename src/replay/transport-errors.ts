@@ -1,5 +1,5 @@
 import { SessionjarError } from '../core/errors.js';
-import type { ResolvedOptions, Timeouts } from './options.js';
+import type { Timeouts } from './options.js';
 
 /** Which undici error means which of our timeouts, and the option that raises it. */
 const TIMEOUT_CODES: Record<string, { what: string; option: keyof Timeouts }> = {
@@ -38,14 +38,11 @@ export function totalTimeoutError(method: string, url: string, ms: number): Sess
   );
 }
 
-/** What the messages name: the timeouts and limits in force. */
-export type TransportLimits = Pick<ResolvedOptions, 'timeouts' | 'maxResponseHeaderBytes'>;
-
 /**
  * Turns an undici or socket error into a SessionjarError naming the URL, the cause and the option
  * to change. Aborts by the caller and our own errors pass through unchanged.
  */
-export function toSessionjarError(error: unknown, method: string, url: string, { timeouts, maxResponseHeaderBytes }: TransportLimits): unknown {
+export function toSessionjarError(error: unknown, method: string, url: string, timeouts: Required<Timeouts>): unknown {
   if (error instanceof SessionjarError || !(error instanceof Error)) return error;
   if (error.name === 'AbortError' || (error as { code?: string }).code === 'UND_ERR_ABORTED') return error;
   const code = (error as { code?: string }).code;
@@ -58,22 +55,7 @@ export function toSessionjarError(error: unknown, method: string, url: string, {
       { cause: error, details: { url, timeout: timeout.option, ms } },
     );
   }
-  if (code === 'UND_ERR_HEADERS_OVERFLOW') {
-    return new SessionjarError(
-      'NETWORK_ERROR',
-      `${method} ${url}: the response headers exceeded ${maxResponseHeaderBytes} bytes (maxResponseHeaderBytes). Raise maxResponseHeaderBytes (CLI: --max-header-size <bytes>) if the server is expected to send that much.`,
-      { cause: error, details: { url, cause: code, limit: maxResponseHeaderBytes } },
-    );
-  }
   const cause = causeCode(error) ?? error.message;
-  if (cause === 'ERR_HTTP2_STREAM_ERROR' && error.message.includes('NGHTTP2_FRAME_SIZE_ERROR')) {
-    // Node's HTTP/2 client takes at most 64 KiB of headers, and undici offers no way to raise it.
-    return new SessionjarError(
-      'NETWORK_ERROR',
-      `${method} ${url}: the HTTP/2 stream was reset (NGHTTP2_FRAME_SIZE_ERROR), most likely because the response headers passed HTTP/2's 64 KiB limit in Node. Send this request over HTTP/1.1 (without http2 / --http2), where up to maxResponseHeaderBytes (${maxResponseHeaderBytes}) is accepted.`,
-      { cause: error, details: { url, cause } },
-    );
-  }
   return new SessionjarError(
     'NETWORK_ERROR',
     `${method} ${url}: ${describe(cause, error)}. Check the URL, your network and any proxy settings (HTTP_PROXY, --proxy).`,

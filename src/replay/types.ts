@@ -53,7 +53,7 @@ export interface Hop {
   href: string;
   /** Path and query, as the request line sends them. */
   path: string;
-  /** Origin and path: the scope the jar files a Set-Cookie under, and what a Cookie header depends on. */
+  /** Origin and path: what a Cookie header depends on (the key of the same-path fast path). */
   key: string;
 }
 

@@ -30,7 +30,7 @@ export function composePipeline(
   const emit = options.onEvent;
   const transport = new Transport(createDispatcher(options, resolved), resolved, emit);
   const retry = new Retry(transport, resolved.retry, emit);
-  const follow = new Follow(live, new RequestHeaders(live), retry, { maxRedirects: resolved.maxRedirects, limits: resolved, writer, emit });
+  const follow = new Follow(live, new RequestHeaders(live), retry, { maxRedirects: resolved.maxRedirects, timeouts, writer, emit });
   const gate = new RefreshGate(live, follow, {
     refresher: options.refresher,
     autoRefresh: options.autoRefresh,

@@ -3,10 +3,9 @@ import type { Budget } from '../budget.js';
 import { lowerKeys } from '../headers.js';
 import { hopOf } from '../hop.js';
 import type { LiveSession } from '../live-session.js';
-import type { ReplayEvent } from '../options.js';
+import type { ReplayEvent, Timeouts } from '../options.js';
 import { RedirectGuard, redirectMethod, redirectTarget, withoutContentHeaders } from '../redirects.js';
 import type { Hop, HopSender, ReplayRequestOptions, ReplayResponse, RequestBody } from '../types.js';
-import type { TransportLimits } from '../transport-errors.js';
 import type { WriteBack } from '../write-back.js';
 import type { RequestHeaders } from './request-headers.js';
 import { toReplayResponse } from './response-body.js';
@@ -18,7 +17,7 @@ import { toReplayResponse } from './response-body.js';
  *
  * @example
  * ```ts
- * const follow = new Follow(live, new RequestHeaders(live), retry, { maxRedirects: 10, limits: resolved, writer, emit });
+ * const follow = new Follow(live, new RequestHeaders(live), retry, { maxRedirects: 10, timeouts, writer, emit });
  * const response = await follow.run(hop, 'GET', {}, budget);
  * ```
  */
@@ -55,7 +54,7 @@ export class Follow {
       if (writer && this.live.jar.hasChanges) writer.schedule();
       emit?.({ type: 'response', status, url: href, headers: res.headers as Record<string, string | string[]> });
       const target = options.redirect === 'manual' ? undefined : redirectTarget(status, res.headers.location, url);
-      if (!target) return toReplayResponse(res, href, method, redirects, this.config.limits);
+      if (!target) return toReplayResponse(res, href, method, redirects, this.config.timeouts);
       await res.body.dump();
       if (options.redirect === 'error') {
         throw new SessionjarError('REDIRECT_ERROR', `${method} ${href} redirected (${status}) and redirect: 'error' was asked.`);
@@ -81,10 +80,10 @@ export class Follow {
    * Stores a hop's Set-Cookie, reporting refused cookies to `-v`. A request sent without the
    * session's cookies (`cookie: null`) is an anonymous visit: what it is given stays out of the session.
    */
-  private storeCookies(setCookie: string | string[], { url, href, key }: Hop, anonymous: boolean): void {
+  private storeCookies(setCookie: string | string[], { url, href }: Hop, anonymous: boolean): void {
     const emit = this.config.emit;
     const refused = emit && ((name: string, reason: string) => emit({ type: 'cookie-refused', url: href, name, reason }));
-    if (!anonymous) return this.live.jar.storeSetCookies(setCookie, url, refused, key);
+    if (!anonymous) return this.live.jar.storeSetCookies(setCookie, url, refused);
     for (const value of typeof setCookie === 'string' ? [setCookie] : setCookie) {
       refused?.(value.slice(0, Math.max(0, value.indexOf('='))), "the request was sent without the session's cookies (cookie: null)");
     }
@@ -93,7 +92,7 @@ export class Follow {
 
 export interface FollowConfig {
   maxRedirects: number;
-  limits: TransportLimits;
+  timeouts: Required<Timeouts>;
   writer: WriteBack | undefined;
   emit: ((event: ReplayEvent) => void) | undefined;
 }

@@ -54,7 +54,7 @@ export class RequestHeaders {
     const version = jar.version;
     if (cached && cached.key === key && cached.version === version && cached.state === state) return cached.headers;
     const base = policy.forOrigin(origin);
-    const cookie = jar.cookieHeader(url, true, key);
+    const cookie = jar.cookieHeader(url);
     if (cached === undefined) {
       const headers = withCookie(base, cookie);
       if (this.built.size >= MAX_CACHED) this.built.clear();

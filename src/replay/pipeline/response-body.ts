@@ -3,7 +3,8 @@ import type { BodyDeadlines } from '../body-deadlines.js';
 import type { Budget } from '../budget.js';
 import { decodeBody } from '../decompress.js';
 import { peekBody } from '../peek.js';
-import { toSessionjarError, type TransportLimits } from '../transport-errors.js';
+import type { Timeouts } from '../options.js';
+import { toSessionjarError } from '../transport-errors.js';
 import type { ReplayResponse } from '../types.js';
 
 /**
@@ -15,9 +16,9 @@ export function toReplayResponse(
   href: string,
   method: string,
   redirects: ReplayResponse['redirects'],
-  limits: TransportLimits,
+  timeouts: Required<Timeouts>,
 ): ReplayResponse {
-  mapBodyErrors(res.body, method, href, limits);
+  mapBodyErrors(res.body, method, href, timeouts);
   const status = res.statusCode;
   return {
     status,
@@ -44,9 +45,9 @@ export async function peekResponse(response: ReplayResponse, budget: Budget, dea
  * undici ends a body through `destroy(error)`; wrapping that one method costs far less than an
  * interceptor around every callback.
  */
-function mapBodyErrors(body: Dispatcher.ResponseData['body'], method: string, url: string, limits: TransportLimits): void {
+function mapBodyErrors(body: Dispatcher.ResponseData['body'], method: string, url: string, timeouts: Required<Timeouts>): void {
   const destroy = body.destroy;
   body.destroy = function (this: typeof body, error?: Error) {
-    return destroy.call(this, error === undefined ? error : (toSessionjarError(error, method, url, limits) as Error));
+    return destroy.call(this, error === undefined ? error : (toSessionjarError(error, method, url, timeouts) as Error));
   };
 }

@@ -1,15 +1,15 @@
 import type { Dispatcher } from 'undici';
-import { SessionjarError } from '../../core/errors.js';
 import type { Budget } from '../budget.js';
-import { LARGE_COOKIE_HEADER_BYTES, cookieSizes, describeCookieHeader } from '../cookie-size.js';
-import type { ReplayEvent } from '../options.js';
-import { CONNECTION_ERROR_CODES, causeCode, toSessionjarError, type TransportLimits } from '../transport-errors.js';
+import { cookieSizes } from '../cookie-size.js';
+import type { ReplayEvent, ResolvedOptions } from '../options.js';
+import { causeCode, toSessionjarError } from '../transport-errors.js';
 import type { HeaderMap, Hop, HopSender, RequestBody } from '../types.js';
+import { headSizeError } from './head-errors.js';
 
 /**
  * The innermost stage: one hop over the client's dispatcher, its headers timeout capped by the
  * call's budget, its failure a SessionjarError naming the URL (the undici error kept as `cause`, so
- * the retry stage still sees what broke).
+ * the retry stage still sees what broke), a 431 told about with the cookies that made it.
  *
  * @example
  * ```ts
@@ -20,7 +20,7 @@ import type { HeaderMap, Hop, HopSender, RequestBody } from '../types.js';
 export class Transport implements HopSender {
   constructor(
     private readonly dispatcher: Dispatcher,
-    private readonly limits: TransportLimits,
+    private readonly limits: Pick<ResolvedOptions, 'timeouts' | 'maxResponseHeaderBytes'>,
     private readonly emit: ((event: ReplayEvent) => void) | undefined,
   ) {}
 
@@ -36,12 +36,7 @@ export class Transport implements HopSender {
     } catch (error) {
       // A headers timeout cut short by the total budget is the total timeout.
       if (headersTimeout < timeouts.headers && causeCode(error) === 'UND_ERR_HEADERS_TIMEOUT') throw budget.expired();
-      const cookie = headers.cookie;
-      if (cookie !== undefined && cookie.length >= LARGE_COOKIE_HEADER_BYTES) {
-        const code = causeCode(error);
-        if (code !== undefined && CONNECTION_ERROR_CODES.has(code)) throw cookieHeaderError(error, code, method, href, cookie);
-      }
-      throw toSessionjarError(error, method, href, this.limits);
+      throw headSizeError(error, method, href, headers.cookie, this.limits.maxResponseHeaderBytes) ?? toSessionjarError(error, method, href, timeouts);
     }
     if (res.statusCode === 431 && this.emit) {
       const cookie = headers.cookie ?? '';
@@ -55,14 +50,3 @@ export class Transport implements HopSender {
   }
 }
 
-/**
- * A server that closes the connection on a request head it finds too large, instead of answering
- * 431: the error names the Cookie header's size and its largest cookies (names only).
- */
-function cookieHeaderError(error: unknown, code: string, method: string, url: string, cookie: string): SessionjarError {
-  return new SessionjarError(
-    'NETWORK_ERROR',
-    `${method} ${url}: the server closed the connection (${code}: ${(error as Error).message}) while ${describeCookieHeader(cookie)} was sent; servers commonly refuse request headers over 8-16 KiB. Expire the cookies the site no longer needs (cookies.set('<name>=; Max-Age=0; Path=/', url)), or send the request without the session's cookies (cookie: null; CLI: -H 'Cookie:').`,
-    { cause: error, details: { url, cause: code, cookieBytes: Buffer.byteLength(cookie) } },
-  );
-}
