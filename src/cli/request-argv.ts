@@ -30,6 +30,7 @@ export const REQUEST_FLAGS = [
   '-k, --insecure',
   '--timeout <seconds>',
   '--max-redirects <n>',
+  '--max-header-size <bytes>',
   '--read-only',
   '--no-refresh',
   '--margin <seconds>',

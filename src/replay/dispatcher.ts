@@ -1,6 +1,6 @@
 import { Agent, Client, Dispatcher, EnvHttpProxyAgent, Pool, ProxyAgent } from 'undici';
 import { SessionjarError } from '../core/errors.js';
-import type { ClientOptions, Timeouts } from './options.js';
+import type { ClientOptions, ResolvedOptions } from './options.js';
 
 /** undici's default cap of concurrent HTTP/2 streams; pipelining this deep lets one connection multiplex. */
 const H2_STREAMS = 100;
@@ -11,10 +11,10 @@ const H2_STREAMS = 100;
  *
  * @example
  * ```ts
- * const dispatcher = createDispatcher({ http2: true }, DEFAULT_TIMEOUTS);
+ * const dispatcher = createDispatcher({ http2: true }, resolveOptions({ http2: true }));
  * ```
  */
-export function createDispatcher(options: ClientOptions, timeouts: Required<Timeouts>): Dispatcher {
+export function createDispatcher(options: ClientOptions, { timeouts, maxResponseHeaderBytes }: ResolvedOptions): Dispatcher {
   const tls = {
     ...(options.ca === undefined ? {} : { ca: options.ca }),
     ...(options.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: options.rejectUnauthorized }),
@@ -23,6 +23,8 @@ export function createDispatcher(options: ClientOptions, timeouts: Required<Time
     connect: { timeout: timeouts.connect, ...tls },
     headersTimeout: timeouts.headers,
     bodyTimeout: timeouts.body,
+    // undici's default is Node's 16 KiB, which real sign-ins pass (see ClientOptions).
+    maxHeaderSize: maxResponseHeaderBytes,
     ...(options.connections === undefined ? {} : { connections: options.connections }),
     // HTTP/2 only over TLS (ALPN). Plain-http origins keep HTTP/1.1 without pipelining: pipelining
     // HTTP/1.1 trades head-of-line blocking for little and some servers mishandle it.

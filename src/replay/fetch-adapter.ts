@@ -1,5 +1,5 @@
 import { HEADER_NAME } from '../session/schema/string-rules.js';
-import type { ReplayRequestOptions } from './client.js';
+import type { ReplayRequestOptions } from './types.js';
 
 /** Printable ASCII with nothing to trim: a value `Headers` would keep exactly as it is. */
 const PLAIN_VALUE = /^(?:[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?)?$/;

@@ -1,4 +1,4 @@
-import type { ReplayResponse } from './client.js';
+import type { ReplayResponse } from './types.js';
 
 type Body = ReplayResponse['body'];
 

@@ -1,20 +1,16 @@
-import { isSecretHeader } from '../core/redact.js';
 import type { HeaderRule, Session } from '../session/schema/index.js';
 import { readStateRef } from '../session/state-ref.js';
+import { CredentialHeaders } from './credential-headers.js';
 import type { SessionCookieJar } from './jar.js';
+import type { HeaderMap } from './types.js';
 
-export type HeaderMap = Record<string, string>;
+export type { HeaderMap } from './types.js';
 
 /** Lower-cased names, so a caller's `authorization` replaces a recorded `Authorization`. */
 export function lowerKeys<V = string>(headers: Record<string, V> | undefined): Record<string, V> {
   const out: Record<string, V> = {};
   if (headers) for (const name of Object.keys(headers)) out[name.toLowerCase()] = headers[name] as V;
   return out;
-}
-
-/** Headers that carry credentials: never sent across origins or on an https → http downgrade. */
-export function isCredentialHeader(name: string): boolean {
-  return isSecretHeader(name);
 }
 
 /**
@@ -36,6 +32,8 @@ export class HeaderPolicy {
   private readonly cache = new Map<string, OriginHeaders>();
   private base: HeaderMap = {};
   private session: Session;
+  /** Which header names are credentials for this session (see credential-headers.ts). */
+  credentials: CredentialHeaders;
 
   constructor(
     session: Session,
@@ -43,6 +41,7 @@ export class HeaderPolicy {
     private readonly clientHeaders: HeaderMap = {},
   ) {
     this.session = session;
+    this.credentials = new CredentialHeaders(session);
     this.reload(session);
   }
 
@@ -50,6 +49,7 @@ export class HeaderPolicy {
   reload(session: Session): void {
     this.session = session;
     this.base = { ...lowerKeys(session.headers.default), ...this.clientHeaders };
+    this.credentials = new CredentialHeaders(session);
     this.cache.clear();
   }
 
@@ -68,7 +68,7 @@ export class HeaderPolicy {
     const out: HeaderMap = {};
     for (const name of Object.keys(headers)) {
       const own = scoped.has(name);
-      if (own ? !downgrade : !isCredentialHeader(name)) out[name] = headers[name] as string;
+      if (own ? !downgrade : !this.credentials.has(name)) out[name] = headers[name] as string;
     }
     return out;
   }

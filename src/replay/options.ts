@@ -1,6 +1,7 @@
 import { SessionjarError } from '../core/errors.js';
 import type { Session } from '../session/schema/index.js';
 import type { SessionStore } from '../store/types.js';
+import type { CookieSize } from './cookie-size.js';
 
 /**
  * What the replay client asks of a refresher (implemented in `src/refresh/`, handed in through
@@ -41,7 +42,12 @@ export type ReplayEvent =
   | { type: 'refresh'; url: string; reason: RefreshReason['kind'] }
   /** A Set-Cookie from `url` that was not stored (too large, a prefix or Secure rule, an anonymous request). */
   | { type: 'cookie-refused'; url: string; name: string; reason: string }
-  | { type: 'write-back'; cookies: number };
+  | { type: 'write-back'; cookies: number }
+  /**
+   * A 431 (Request Header Fields Too Large) from `url`: the Cookie header sent, in bytes, and its
+   * cookies by size, largest first (names only). The response itself is returned as it came.
+   */
+  | { type: 'headers-too-large'; url: string; status: number; cookieBytes: number; cookies: CookieSize[] };
 
 export interface Timeouts {
   /** TCP + TLS handshake, ms. */
@@ -109,6 +115,18 @@ export interface ClientOptions {
    * ```
    */
   autoRefresh?: boolean;
+  /**
+   * The largest response head accepted, in bytes (status line and headers, as undici counts it).
+   * Default 256 KiB, about what browsers accept: chunked sign-in cookies (ASP.NET Core
+   * `.AspNetCore.CookiesC1…Cn`), SAML and Azure AD answers pass undici's own 16 KiB. A larger head
+   * is a NETWORK_ERROR naming the URL and this option. HTTP/1.1 only: at HTTP/2 Node takes 64 KiB.
+   */
+  maxResponseHeaderBytes?: number;
+  /**
+   * The clock, in ms since the epoch, that bounds how long a staleness verdict is reused (about a
+   * second). Default `Date.now`; tests pass one they advance instead of sleeping.
+   */
+  now?: () => number;
 }
 
 /** Defaults fit for a CLI: a hung server fails in seconds, not undici's 300 s. */
@@ -116,12 +134,14 @@ export const DEFAULT_TIMEOUTS: Required<Timeouts> = { connect: 10_000, headers: 
 export const DEFAULT_RETRIES = 2;
 export const DEFAULT_MAX_RETRY_AFTER_MS = 30_000;
 export const DEFAULT_MAX_REDIRECTS = 10;
+export const DEFAULT_MAX_RESPONSE_HEADER_BYTES = 256 * 1024;
 
 /** Options with every default applied; what the pieces of the client read. */
 export interface ResolvedOptions {
   timeouts: Required<Timeouts>;
   retry: Required<RetryOptions>;
   maxRedirects: number;
+  maxResponseHeaderBytes: number;
 }
 
 export function resolveOptions(options: ClientOptions): ResolvedOptions {
@@ -131,6 +151,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
     timeouts: { ...DEFAULT_TIMEOUTS, ...definedOnly(options.timeouts ?? {}) },
     retry: { limit: retry.limit, maxRetryAfterMs: retry.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS },
     maxRedirects: options.maxRedirects ?? DEFAULT_MAX_REDIRECTS,
+    maxResponseHeaderBytes: options.maxResponseHeaderBytes ?? DEFAULT_MAX_RESPONSE_HEADER_BYTES,
   };
   for (const [name, value] of Object.entries(resolved.timeouts)) {
     if (!Number.isFinite(value) || value <= 0) {
@@ -140,6 +161,7 @@ export function resolveOptions(options: ClientOptions): ResolvedOptions {
   checkCount('retries', resolved.retry.limit, 0);
   checkCount('retries.maxRetryAfterMs', resolved.retry.maxRetryAfterMs, 0);
   checkCount('maxRedirects', resolved.maxRedirects, 0);
+  checkCount('maxResponseHeaderBytes', resolved.maxResponseHeaderBytes, 1);
   if (options.connections !== undefined) checkCount('connections', options.connections, 1);
   return resolved;
 }

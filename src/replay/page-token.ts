@@ -1,5 +1,5 @@
 import { SessionjarError } from '../core/errors.js';
-import type { ReplayRequestOptions, ReplayResponse } from './client.js';
+import type { ReplayRequestOptions, ReplayResponse } from './types.js';
 
 /**
  * CSRF tokens that a server puts only into its pages' HTML: a hidden form field (DokuWiki's

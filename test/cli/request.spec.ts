@@ -1,5 +1,6 @@
 import { test, expect } from '@playwright/test';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -279,6 +280,53 @@ test('--max-redirects: follows up to n hops, fails with exit 9 past it', async (
   const tooMany = await runCli(req(`${server.origin}/redirect/3`, '--max-redirects', '2'));
   expect(tooMany.status).toBe(9);
   expect(tooMany.stderr).toContain('[REDIRECT_ERROR]');
+});
+
+test('issue 16: 32 KiB of Set-Cookie chunks are accepted by default; --max-header-size lowers the limit, and past it the error names the option', async () => {
+  const big = createServer({ maxHeaderSize: 1 << 20 }, (_req, res) => {
+    res.setHeader('set-cookie', Array.from({ length: 8 }, (_, i) => `.AspNetCore.CookiesC${i + 1}=${'x'.repeat(3900)}; Path=/`));
+    res.end('signed in');
+  });
+  await new Promise<void>((resolve) => big.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(big.address() as { port: number }).port}/signin`;
+  try {
+    const ok = await runCli(req(url));
+    expect(ok.stderr).toBe('');
+    expect(ok.stdout.toString()).toBe('signed in');
+    const names = (JSON.parse(readFileSync(join(dir, 'app.json'), 'utf8')) as { cookies: { name: string }[] }).cookies.map((c) => c.name);
+    expect(names.filter((n) => n.startsWith('.AspNetCore.'))).toHaveLength(8);
+    const small = await runCli(req(url, '--max-header-size', '16384'));
+    expect(small.status).toBe(7);
+    expect(small.stderr).toContain(`GET ${url}: the response headers exceeded 16384 bytes (maxResponseHeaderBytes). Raise maxResponseHeaderBytes (CLI: --max-header-size <bytes>)`);
+    const bad = await runCli(req(url, '--max-header-size', 'lots'));
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--max-header-size: "lots" is not a whole number of bytes');
+  } finally {
+    await new Promise((resolve) => big.close(resolve));
+  }
+});
+
+test('issue 16: a 431 for a Cookie header past the server limit shows as the status, with a note naming the largest cookies', async () => {
+  const small = createServer({ maxHeaderSize: 4096 }, (_req, res) => res.end('ok'));
+  await new Promise<void>((resolve) => small.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(small.address() as { port: number }).port}/page`;
+  const doc = JSON.parse(readFileSync(join(dir, 'app.json'), 'utf8')) as { name: string; cookies: object[] };
+  const plain = { domain: '127.0.0.1', hostOnly: true, path: '/', expires: null, httpOnly: true, secure: false };
+  doc.name = 'crowded';
+  doc.cookies = [{ name: 'huge', value: 'H'.repeat(3000), ...plain }, ...Array.from({ length: 30 }, (_, i) => ({ name: `c${i}`, value: 'v'.repeat(200), ...plain }))];
+  writeFileSync(join(dir, 'crowded.json'), JSON.stringify(doc), { mode: 0o600 });
+  try {
+    const run = await runCli(['--dir', dir, 'request', 'crowded', url, '-i']);
+    expect(run.status).toBe(0);
+    expect(run.stdout.toString()).toMatch(/^HTTP 431 Request Header Fields Too Large/);
+    expect(run.stderr).toMatch(new RegExp(`^sessionjar: note: ${url} answered 431 Request Header Fields Too Large: the request carried a Cookie header of 9\\.\\d KiB \\(31 cookies; largest: huge \\(2\\.9 KiB\\), c\\d+ \\(20\\d B\\)`));
+    expect(run.stderr).not.toContain('HHHH');
+    const failed = await runCli(['--dir', dir, 'request', 'crowded', url, '--fail']);
+    expect(failed.status).toBe(22);
+    expect(failed.stderr).toContain('largest: huge (2.9 KiB)');
+  } finally {
+    await new Promise((resolve) => small.close(resolve));
+  }
 });
 
 test('a refused redirect names its URL without the credentials in it', async () => {

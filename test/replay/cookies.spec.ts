@@ -152,3 +152,22 @@ test('clear() forgets cookies and tokens; the file changes only on write-back', 
   await session.close();
   expect((await store.load('app')).cookies).toHaveLength(1);
 });
+
+test('a crawl over many paths sends each path its own cookies, though built headers are cached per origin', async () => {
+  const echo = await startHttpServer((req, res) => res.end(req.headers.cookie ?? ''));
+  const session = await openSessionFrom(
+    sessionWith([cookie('sid', 's1', '127.0.0.1'), cookie('adm', 'a1', '127.0.0.1', { path: '/admin' })]),
+    { readOnly: true },
+  );
+  const sent = async (path: string): Promise<string> => (await session.request(`${echo.origin}${path}`)).body.text();
+  try {
+    for (let i = 0; i < 3; i++) {
+      expect(await sent(`/admin/item/${i}?q=${i}`)).toBe('adm=a1; sid=s1');
+      expect(await sent(`/public/item/${i}`)).toBe('sid=s1');
+      expect(await sent('/public/item/0')).toBe('sid=s1');
+    }
+  } finally {
+    await session.close();
+    await echo.close();
+  }
+});

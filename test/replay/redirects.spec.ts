@@ -103,6 +103,25 @@ test('cross-origin hop (127.0.0.1 → localhost, another port): no Authorization
   await session.close();
 });
 
+test('issue 16: X-Author and X-Session-Locale follow a cross-origin redirect; Authorization, X-CSRF-Token and X-API-Key do not', async () => {
+  const target = `${b.server.localhostOrigin}/landing`;
+  // No per-origin or rule headers: the fixed list alone keeps Authorization, CSRF and API key at home.
+  const session = await openSessionFrom(sessionWith([]));
+  const res = await session.request(`${a.server.origin}/go?to=${encodeURIComponent(target)}`, {
+    headers: { 'X-Author': 'me', 'X-Session-Locale': 'en', Authorization: 'Bearer mine', 'X-CSRF-Token': 'c1', 'X-API-Key': 'k1' },
+  });
+  await res.body.text();
+  const first = a.seen[0]?.headers ?? {};
+  expect([first['x-author'], first['x-session-locale'], first.authorization, first['x-csrf-token'], first['x-api-key']]).toEqual(['me', 'en', 'Bearer mine', 'c1', 'k1']);
+  const second = b.seen[0]?.headers ?? {};
+  expect(second['x-author']).toBe('me');
+  expect(second['x-session-locale']).toBe('en');
+  expect(second.authorization).toBeUndefined();
+  expect(second['x-csrf-token']).toBeUndefined();
+  expect(second['x-api-key']).toBeUndefined();
+  await session.close();
+});
+
 test('same host, another port is another origin too', async () => {
   const session = await openSessionFrom(withAuth([a.server.origin]));
   await (await session.request(`${a.server.origin}/go?to=${encodeURIComponent(`${b.server.origin}/x`)}`)).body.text();

@@ -64,3 +64,18 @@ test('issue 10: a request without the session credentials (cookie: null, its own
   expect(reasons.map((r) => r.kind)).toEqual(['stale', 'logged-out']);
   await session.close();
 });
+
+test('issue 16: a header whose name merely contains auth or session (X-Session-Locale, X-Author) keeps the request the session\'s own: a 401 still refreshes', async () => {
+  const reasons: RefreshReason[] = [];
+  const session = await openSessionFrom(sessionWith([cookie('sid', 'old', '127.0.0.1')]), { refresher: refresherTo('fresh', reasons) });
+  const res = await session.request(`${server.origin}/api`, { headers: { 'X-Session-Locale': 'en', 'X-Author': 'me' } });
+  expect(res.status).toBe(200);
+  expect(await res.body.text()).toBe('welcome back');
+  expect(reasons.map((r) => r.kind)).toEqual(['logged-out']);
+  // A credential header of the caller's own (a CSRF token) still makes it not the session's request.
+  const other = await openSessionFrom(sessionWith([cookie('sid', 'old', '127.0.0.1')]), { refresher: refresherTo('fresh', reasons) });
+  expect((await other.request(`${server.origin}/api`, { headers: { 'X-CSRF-Token': 'mine' } })).status).toBe(401);
+  expect(reasons.map((r) => r.kind)).toEqual(['logged-out']);
+  await session.close();
+  await other.close();
+});

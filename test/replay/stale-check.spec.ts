@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { openSessionFrom } from '../../src/replay/client.js';
 import type { Refresher, RefreshReason } from '../../src/replay/options.js';
+import { STALE_RECHECK_MS } from '../../src/replay/pipeline/stale-check.js';
 import type { Session } from '../../src/session/schema/index.js';
 import { startHttpServer, type TestServer } from '../helpers/servers.js';
 import { cookie, sessionWith } from './fixtures.js';
@@ -17,7 +18,12 @@ test.beforeAll(async () => {
 test.afterAll(() => server.close());
 
 const sid = (session: Session): string | undefined => session.cookies.find((c) => c.name === 'sid')?.value;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The client's clock and the refresher's: moved by the test, never by waiting. */
+function testClock(): { now: () => number; advance: (ms: number) => void } {
+  let at = Date.parse('2026-12-01T10:00:00Z');
+  return { now: () => at, advance: (ms) => void (at += ms) };
+}
 
 function recording(isStale: (session: Session) => boolean, reasons: RefreshReason[]): Refresher {
   return {
@@ -29,27 +35,58 @@ function recording(isStale: (session: Session) => boolean, reasons: RefreshReaso
   };
 }
 
+async function get(session: Awaited<ReturnType<typeof openSessionFrom>>, path: string): Promise<void> {
+  await (await session.request(`${server.origin}${path}`)).body.text();
+}
+
 test('a cookie the server renewed a moment ago is not re-logged in, though its old value has become stale', async () => {
+  const clock = testClock();
   const reasons: RefreshReason[] = [];
-  const staleFrom = Date.now() + 300;
+  const staleFrom = clock.now() + 300;
   // Stale by the clock unless the server renewed sid: a login nearing its expiry, then renewed.
-  const refresher = recording((s) => sid(s) !== 'renewed' && Date.now() >= staleFrom, reasons);
-  const session = await openSessionFrom(sessionWith([cookie('sid', 'old', '127.0.0.1')]), { refresher });
-  await (await session.request(`${server.origin}/set/renewed`)).body.text();
-  await sleep(400);
-  await (await session.request(`${server.origin}/plain`)).body.text();
+  const refresher = recording((s) => sid(s) !== 'renewed' && clock.now() >= staleFrom, reasons);
+  const session = await openSessionFrom(sessionWith([cookie('sid', 'old', '127.0.0.1')]), { refresher, now: clock.now });
+  await get(session, '/set/renewed');
+  clock.advance(400);
+  await get(session, '/plain');
+  clock.advance(STALE_RECHECK_MS);
+  await get(session, '/plain');
   expect(reasons).toEqual([]);
   expect(session.cookies.header(`${server.origin}/`)).toBe('sid=renewed');
   await session.close();
 });
 
+test('issue 16: a stale verdict is checked on the live cookies before a re-login: a cookie renewed since the verdict keeps the session', async () => {
+  const clock = testClock();
+  const reasons: RefreshReason[] = [];
+  // The old sid is stale whatever the time; the refresher gives up (the session back, unchanged),
+  // and the server renews sid within the same second: the next request must not log in again.
+  const refresher: Refresher = {
+    isStale: (s) => sid(s) !== 'renewed',
+    refresh: async (reason) => {
+      reasons.push(reason);
+      return reason.session as Session;
+    },
+  };
+  const session = await openSessionFrom(sessionWith([cookie('sid', 'old', '127.0.0.1')]), { refresher, now: clock.now });
+  await get(session, '/set/renewed');
+  expect(reasons.map((r) => r.kind)).toEqual(['stale']);
+  clock.advance(STALE_RECHECK_MS / 2);
+  await get(session, '/plain');
+  await get(session, '/plain');
+  expect(reasons.map((r) => r.kind)).toEqual(['stale']);
+  expect(session.cookies.header(`${server.origin}/`)).toBe('sid=renewed');
+  await session.close();
+});
+
 test('a cookie change that makes the session stale is noticed within a second, and re-logs in once', async () => {
+  const clock = testClock();
   const reasons: RefreshReason[] = [];
   const refresher = recording((s) => sid(s) === 'doomed', reasons);
-  const session = await openSessionFrom(sessionWith([cookie('sid', 'old', '127.0.0.1')]), { refresher });
-  await (await session.request(`${server.origin}/set/doomed`)).body.text();
-  await sleep(1100);
-  await Promise.all(Array.from({ length: 3 }, async () => (await session.request(`${server.origin}/plain`)).body.text()));
+  const session = await openSessionFrom(sessionWith([cookie('sid', 'old', '127.0.0.1')]), { refresher, now: clock.now });
+  await get(session, '/set/doomed');
+  clock.advance(STALE_RECHECK_MS);
+  await Promise.all(Array.from({ length: 3 }, () => get(session, '/plain')));
   expect(reasons.map((r) => r.kind)).toEqual(['stale']);
   expect(session.cookies.header(`${server.origin}/`)).toBe('sid=relogged');
   await session.close();
@@ -67,13 +104,14 @@ test('a refresher that gave up on a refresh ahead of the expiry is not asked to 
       return reason.session as Session;
     },
   };
-  const session = await openSessionFrom(sessionWith([cookie('sid', 'old', '127.0.0.1')]), { refresher });
-  for (let i = 0; i < 5; i++) await (await session.request(`${server.origin}/plain`)).body.text();
+  const session = await openSessionFrom(sessionWith([cookie('sid', 'old', '127.0.0.1')]), { refresher, now: testClock().now });
+  for (let i = 0; i < 5; i++) await get(session, '/plain');
   expect(reasons.map((r) => r.kind)).toEqual(['stale']);
   await session.close();
 });
 
 test('a refresher that gives the session back unchanged leaves the cookies the server set since', async () => {
+  const clock = testClock();
   const reasons: RefreshReason[] = [];
   let stale = false;
   // As createRefresher when a refresh ahead of the expiry fails: the session it was given, back.
@@ -84,11 +122,11 @@ test('a refresher that gives the session back unchanged leaves the cookies the s
       return reason.session as Session;
     },
   };
-  const session = await openSessionFrom(sessionWith([cookie('sid', 'old', '127.0.0.1')]), { refresher });
-  await (await session.request(`${server.origin}/set/rotated`)).body.text();
+  const session = await openSessionFrom(sessionWith([cookie('sid', 'old', '127.0.0.1')]), { refresher, now: clock.now });
+  await get(session, '/set/rotated');
   stale = true;
-  await sleep(1100);
-  await (await session.request(`${server.origin}/plain`)).body.text();
+  clock.advance(STALE_RECHECK_MS);
+  await get(session, '/plain');
   expect(reasons.map((r) => r.kind)).toEqual(['stale']);
   expect(session.cookies.header(`${server.origin}/`)).toBe('sid=rotated');
   await session.close();

@@ -7,6 +7,7 @@ import type { Readable, Writable } from 'node:stream';
 import { SessionjarError, isSessionjarError } from '../../core/errors.js';
 import { redactHeader, registerSecrets, scrubText } from '../../core/redact.js';
 import type { ClientOptions, ReplayEvent } from '../../replay/options.js';
+import { describeCookieSizes } from '../../replay/cookie-size.js';
 import type { SessionStore } from '../../store/types.js';
 import { storeFor } from '../context.js';
 import { applyCsrfToken, planCsrf, type CsrfPlan, type CsrfRaw } from '../csrf.js';
@@ -58,6 +59,7 @@ export interface RawOptions extends CsrfRaw {
   insecure?: boolean;
   timeout?: string;
   maxRedirects?: string;
+  maxHeaderSize?: string;
   readOnly?: boolean;
   refresh: boolean;
   margin?: string;
@@ -89,6 +91,7 @@ export function makeRequestCommand(): Command {
     .option('-k, --insecure', 'do not verify TLS certificates (as curl -k); cookies and tokens still go only where they belong')
     .option('--timeout <seconds>', 'give up after this long, redirects and body included (default 60)')
     .option('--max-redirects <n>', 'redirects to follow (default 10; 0 returns the redirect itself)')
+    .option('--max-header-size <bytes>', 'largest response head accepted (default 262144, 256 KiB)')
     .option('--read-only', 'do not write cookie updates back to the session file')
     .option('--no-refresh', 'do not log in again when the session turns out expired')
     .option('--margin <seconds>', 'log in again this long before the expiry (default 60; at most half of what a login grants)')
@@ -157,6 +160,7 @@ export async function parseRequestOptions(session: string, url: string, raw: Raw
   }
   const timeoutMs = raw.timeout === undefined ? undefined : positiveNumber(raw.timeout, '--timeout') * 1000;
   const maxRedirects = raw.maxRedirects === undefined ? undefined : count(raw.maxRedirects, '--max-redirects');
+  const maxHeaderBytes = raw.maxHeaderSize === undefined ? undefined : bytes(raw.maxHeaderSize, '--max-header-size');
   const ca = raw.cacert === undefined ? undefined : await readCaFile(raw.cacert);
   return {
     session,
@@ -180,6 +184,7 @@ export async function parseRequestOptions(session: string, url: string, raw: Raw
       ...(ca === undefined ? {} : { ca }),
       ...(raw.insecure === true ? { rejectUnauthorized: false } : {}),
       ...(maxRedirects === undefined ? {} : { maxRedirects }),
+      ...(maxHeaderBytes === undefined ? {} : { maxResponseHeaderBytes: maxHeaderBytes }),
       ...(timeoutMs === undefined
         ? {}
         : { timeouts: { total: timeoutMs, connect: Math.min(CONNECT_MS, timeoutMs), headers: Math.min(HEADERS_MS, timeoutMs) } }),
@@ -194,7 +199,10 @@ export async function parseRequestOptions(session: string, url: string, raw: Raw
  */
 export async function sendRequest(options: RequestCliOptions, store: SessionStore, io: RequestIo): Promise<void> {
   const { openSession } = await import('../../replay/client.js');
-  const onEvent = options.verbose ? (event: ReplayEvent) => io.stderr.write(describeEvent(event, options.reveal)) : undefined;
+  // Without -v only a 431 is told about (which cookies made the request too large for the server).
+  const onEvent = options.verbose
+    ? (event: ReplayEvent) => io.stderr.write(describeEvent(event, options.reveal))
+    : (event: ReplayEvent) => event.type === 'headers-too-large' && io.stderr.write(`sessionjar: note: ${tooLargeNote(event, options.reveal)}\n`);
   // autoRefresh: the refresher logs in again when the session is stale or answered as logged out.
   const refresher =
     options.client.autoRefresh === false
@@ -207,7 +215,7 @@ export async function sendRequest(options: RequestCliOptions, store: SessionStor
           ...(options.marginSeconds === undefined ? {} : { marginSeconds: options.marginSeconds }),
           ...(options.verbose ? { onStatus: (line: string) => io.stderr.write(scrubText(`* refresh: ${line}\n`, options.reveal)) } : {}),
         });
-  const session = await openSession(options.session, { ...options.client, store, ...(onEvent ? { onEvent } : {}), ...(refresher ? { refresher } : {}) });
+  const session = await openSession(options.session, { ...options.client, store, onEvent, ...(refresher ? { refresher } : {}) });
   try {
     const { headers, body } = options.csrf
       ? applyCsrfToken(options.csrf, await session.pageToken(options.csrf.from, options.csrf.field), options.headers, options.body)
@@ -324,6 +332,12 @@ function count(value: string, option: string): number {
   return n;
 }
 
+function bytes(value: string, option: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 1) throw new SessionjarError('USAGE', `${option}: "${value}" is not a whole number of bytes ≥ 1, e.g. 524288.`);
+  return n;
+}
+
 function statusText(status: number, given?: string): string {
   return given || STATUS_CODES[status] || '';
 }
@@ -361,7 +375,14 @@ export function describeEvent(event: ReplayEvent, reveal: boolean): string {
       return `* ignored cookie "${event.name}" set by ${url(event.url)}: ${event.reason}\n`;
     case 'write-back':
       return `* saved ${event.cookies} cookie update(s) to the session file\n`;
+    case 'headers-too-large':
+      return `* ${tooLargeNote(event, reveal)}\n`;
   }
+}
+
+/** What a 431 was about, for -v and, without it, as a note: the Cookie header by size, names only. */
+function tooLargeNote(event: Extract<ReplayEvent, { type: 'headers-too-large' }>, reveal: boolean): string {
+  return `${scrubText(event.url, reveal)} answered ${event.status} ${statusText(event.status)}: the request carried ${describeCookieSizes(event.cookieBytes, event.cookies)}`;
 }
 
 /** The values of Set-Cookie headers (the part before the first `;`, after the first `=`). */

@@ -1,0 +1,90 @@
+import type { Session } from '../../session/schema/index.js';
+import type { LiveSession } from '../live-session.js';
+import type { CallerHeaders, HeaderMap, Hop } from '../types.js';
+
+/** Bounds the cache of built headers (one entry per origin). */
+const MAX_CACHED = 500;
+
+/**
+ * The headers of one hop: the session's for the origin (see headers.ts), the request's own over
+ * them, and the jar's Cookie header, with credentials left out of a hop that left the origin asked
+ * for or went from https to http.
+ *
+ * @example
+ * ```ts
+ * const assembly = new RequestHeaders(live);
+ * assembly.forHop(hop, false, false, undefined); // { 'user-agent': …, cookie: 'sid=…' }
+ * ```
+ */
+export class RequestHeaders {
+  private readonly built = new Map<string, BuiltHeaders>();
+
+  constructor(private readonly live: LiveSession) {}
+
+  forHop(hop: Hop, crossed: boolean, downgraded: boolean, callerHeaders: CallerHeaders | undefined): HeaderMap {
+    const safe = crossed || downgraded;
+    if (!safe && callerHeaders === undefined) return this.plain(hop);
+    const { policy, jar } = this.live;
+    const base = safe ? policy.forRedirect(hop.origin, downgraded) : policy.forOrigin(hop.origin);
+    const headers: HeaderMap = { ...base };
+    if (callerHeaders !== undefined) {
+      for (const name of Object.keys(callerHeaders)) {
+        const value = callerHeaders[name];
+        if (value === null) delete headers[name];
+        else if (!safe || !policy.credentials.has(name)) headers[name] = value as string;
+      }
+      if (callerHeaders.cookie === null) return headers;
+    }
+    const jarCookies = jar.cookieHeader(hop.url, !downgraded);
+    const own = headers.cookie;
+    if (jarCookies !== '') headers.cookie = own ? `${own}; ${jarCookies}` : jarCookies;
+    return headers;
+  }
+
+  /**
+   * The common case (no per-request headers, the origin asked for), cached per origin, so a crawl
+   * (a new path every request) costs what one URL does: the same headers object while the origin's
+   * headers and the jar's Cookie header come out the same strings. The same path again with no
+   * cookie and no session state changed returns it without asking the jar at all.
+   */
+  private plain({ url, origin, key }: Hop): HeaderMap {
+    const { jar, policy, state } = this.live;
+    jar.expireDue();
+    const cached = this.built.get(origin);
+    const version = jar.version;
+    if (cached && cached.key === key && cached.version === version && cached.state === state) return cached.headers;
+    const base = policy.forOrigin(origin);
+    const cookie = jar.cookieHeader(url);
+    if (cached === undefined) {
+      const headers = withCookie(base, cookie);
+      if (this.built.size >= MAX_CACHED) this.built.clear();
+      this.built.set(origin, { key, base, cookie, headers, version, state });
+      return headers;
+    }
+    if (cached.base !== base || cached.cookie !== cookie) {
+      cached.base = base;
+      cached.cookie = cookie;
+      cached.headers = withCookie(base, cookie);
+    }
+    cached.key = key;
+    cached.version = version;
+    cached.state = state;
+    return cached.headers;
+  }
+}
+
+function withCookie(base: HeaderMap, cookie: string): HeaderMap {
+  return cookie === '' ? base : { ...base, cookie: base.cookie ? `${base.cookie}; ${cookie}` : cookie };
+}
+
+/** The headers last built for an origin, with what they were built from and when last checked. */
+interface BuiltHeaders {
+  /** The origin and path they were last found current for. */
+  key: string;
+  base: HeaderMap;
+  cookie: string;
+  headers: HeaderMap;
+  /** The jar version and session state they were last found current at. */
+  version: number;
+  state: Session;
+}
