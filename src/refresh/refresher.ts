@@ -195,6 +195,8 @@ export function createRefresher(options: RefresherOptions): Refresher {
   /** The login generation this refresher last produced or settled on. */
   let produced: number | undefined;
   let latest: Session | undefined;
+  /** Sessions another process logged in, which this refresher only took up. */
+  const adopted = new WeakSet<Session>();
   // isStale runs before every request: the expiry of a session object is computed once.
   let known = new WeakMap<Session, { expiringAt?: number; ours: boolean }>();
   const settle = (session: Session): void => {
@@ -210,6 +212,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
       }
       return !info.ours && info.expiringAt !== undefined && Date.now() / 1000 >= info.expiringAt;
     },
+    adopted: (session: Session) => adopted.has(session),
     refresh(reason: RefreshReason): Promise<Session> {
       return flight.run(async () => {
         const seen = reason.session ?? latest;
@@ -228,6 +231,7 @@ export function createRefresher(options: RefresherOptions): Refresher {
         }
         settle(result.session);
         latest = result.session;
+        if (result.refreshedElsewhere) adopted.add(result.session);
         options.onRefresh?.(result);
         return result.session;
       });

@@ -17,6 +17,11 @@ export interface Refresher {
   isStale?(session: Session): boolean;
   /** Logs in again (or reloads what another process refreshed) and returns the fresh session. */
   refresh(reason: RefreshReason): Promise<Session>;
+  /**
+   * true when `session` (one `refresh` returned) was taken up from another process's refresh, not
+   * logged in by this refresher: a request still logged out with it may refresh once more.
+   */
+  adopted?(session: Session): boolean;
 }
 
 export interface RefreshReason {

@@ -106,3 +106,40 @@ test('issue 17: a process that takes up another process\'s login does not write 
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('issue 17: a login taken up from another process and revoked while this one waited: the request refreshes once more, logging in itself, and gets 200', async () => {
+  test.setTimeout(60_000);
+  const server = await cookieApp();
+  const dir = mkdtempSync(join(tmpdir(), 'sj-gen-adopt-'));
+  const out = join(process.cwd(), 'test-results', `generation-adopt-${process.pid}`);
+  mkdirSync(out, { recursive: true });
+  try {
+    const worker = await bundleScript('test/helpers/refresh-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core']);
+    const store = new FileStore({ dir });
+    await store.save('app', cookieSession(server.origin));
+    const client = await openSession('app', { store, refresher: createRefresher({ store, name: 'app', interactive: false }) });
+    const first = await client.request(`${server.origin}/api`);
+    await first.body.dump();
+    expect(first.status).toBe(200);
+
+    // Another process logs in again (generation 1), and the server ends that login too before
+    // this process, still on generation 0, meets its own 401.
+    server.revoke();
+    const other = await run(process.execPath, [worker, dir, 'app', `${server.origin}/api`], { timeout: 30_000 });
+    expect(other.stdout).toBe('status=200 refreshed=oauth\n');
+    server.revoke();
+
+    // The 401 takes up generation 1 (refreshed elsewhere), whose sid is already revoked: a
+    // second refresh, which finds the file still on the generation it was sent with, logs in.
+    const second = await client.request(`${server.origin}/api`);
+    await second.body.dump();
+    expect(second.status).toBe(200);
+    expect(server.logins()).toBe(2);
+    await client.close();
+    expect((await store.load('app')).generation).toBe(2);
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
+  }
+});

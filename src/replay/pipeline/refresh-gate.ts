@@ -43,29 +43,31 @@ export class RefreshGate {
     const { totalMs, deadlines } = this.config;
     if (own && this.stale?.isStale()) await this.refresh('stale', url.href, this.live.state);
     let budget = new Budget(method, url, totalMs, options.signal);
-    const sentWith = this.live.state;
+    let sentWith = this.live.state;
     let response = await this.follow.run(hop, method, options, budget);
     const refreshable = own && this.refreshable(response, method);
-    const text = refreshable && this.checksBody(response, method) ? await peekResponse(response, budget, deadlines) : undefined;
-    if (refreshable && this.loggedOut(response, text) !== undefined) {
+    let reason = refreshable ? this.loggedOut(response, this.checksBody(response, method) ? await peekResponse(response, budget, deadlines) : undefined) : undefined;
+    for (let round = 0; reason !== undefined; round += 1) {
       await response.body.dump();
+      // Once, or twice when the login this request was resent with was taken up from another
+      // process (it may have been revoked while this one waited for it; the second refresh logs
+      // in itself); after that a logged-out answer is an error, never another refresh.
+      if (round === 2 || (round === 1 && !this.config.refresher?.adopted?.(sentWith))) {
+        throw new SessionjarError(
+          'SESSION_EXPIRED',
+          `re-login did not restore access: ${method} ${response.url} answered as logged out again (${reason}) right after a refresh. Check the session's login block (login.loggedOut, login.probe), or record it again.`,
+          { details: { url: response.url, status: response.status } },
+        );
+      }
       this.config.emit?.({ type: 'refresh', url: response.url, reason: 'logged-out' });
       // Another request may have refreshed while this one was in flight: then just send it again.
       if (this.live.state === sentWith) await this.refresh('logged-out', response.url, sentWith);
       // A re-login has its own timeout; the retried request gets the whole budget again, so a slow
       // browser login does not starve the request it was for.
       budget = new Budget(method, url, totalMs, options.signal);
+      sentWith = this.live.state;
       response = await this.follow.run(hop, method, options, budget);
-      // Once only: a second logged-out answer is an error, never another refresh.
-      const again = this.loggedOut(response, this.checksBody(response, method) ? await peekResponse(response, budget, deadlines) : undefined);
-      if (again !== undefined) {
-        await response.body.dump();
-        throw new SessionjarError(
-          'SESSION_EXPIRED',
-          `re-login did not restore access: ${method} ${response.url} answered as logged out again (${again}) right after a refresh. Check the session's login block (login.loggedOut, login.probe), or record it again.`,
-          { details: { url: response.url, status: response.status } },
-        );
-      }
+      reason = this.loggedOut(response, this.checksBody(response, method) ? await peekResponse(response, budget, deadlines) : undefined);
     }
     // The total timeout covers reading the body too.
     deadlines.watch(response.body, budget);
