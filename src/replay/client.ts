@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import './linear-regexp.js';
 import { SessionjarError } from '../core/errors.js';
@@ -30,7 +31,11 @@ export interface ReplayRequestOptions {
    * `null` leaves a header out, the session's own included (`cookie: null` sends no cookies).
    */
   headers?: Record<string, string | null>;
-  body?: string | Uint8Array | Buffer | null;
+  /**
+   * A stream (or async iterable) is sent as it comes, never held whole, and so only once: it is not
+   * retried, not resent after a refresh, and a 307/308 asking to resend it is returned as is.
+   */
+  body?: string | Uint8Array | Buffer | Readable | AsyncIterable<Uint8Array> | null;
   signal?: AbortSignal;
   /** As fetch: follow (default), manual (return the 3xx), error (throw on a redirect). */
   redirect?: 'follow' | 'manual' | 'error';
@@ -50,7 +55,7 @@ export interface ReplayResponse {
   redirects: { url: string; status: number }[];
 }
 
-type Body = string | Uint8Array | null;
+type Body = NonNullable<ReplayRequestOptions['body']> | null;
 /** A request's own headers, lower-cased; null leaves the header out. */
 type CallerHeaders = Record<string, string | null>;
 
@@ -143,7 +148,7 @@ export class SessionClient implements AsyncDisposable {
     let budget = new Budget(method, url, this.resolved.timeouts.total, options.signal);
     const sentWith = this.state;
     let response = await this.follow(hop, method, options, budget);
-    const refreshable = own && this.refreshable(response, method);
+    const refreshable = own && isResendable(options.body) && this.refreshable(response, method);
     const text = refreshable && this.checksBody(response, method) ? await this.peek(response, budget) : undefined;
     if (refreshable && this.loggedOut(response, text) !== undefined) {
       await response.body.dump();
@@ -168,6 +173,20 @@ export class SessionClient implements AsyncDisposable {
     // The total timeout covers reading the body too.
     this.deadlines.watch(response.body, budget);
     return response;
+  }
+
+  /**
+   * The headers a request to `url` would carry now: the session's headers for its origin and the
+   * Cookie header from the jar. For traffic the client does not send itself (a WebSocket upgrade
+   * a gateway forwards); store what such a server answers with `cookies.set()`.
+   *
+   * @example
+   * ```ts
+   * const headers = session.sessionHeaders('https://app.example/socket');
+   * ```
+   */
+  sessionHeaders(url: string | URL): Record<string, string> {
+    return { ...this.plainHeaders(this.parse(url)) };
   }
 
   /**
@@ -269,8 +288,11 @@ export class SessionClient implements AsyncDisposable {
       if (setCookie !== undefined) this.storeCookies(setCookie, hop, callerHeaders?.cookie === null);
       if (this.writer && this.jar.hasChanges) this.writer.schedule();
       this.emit?.({ type: 'response', status, url: href, headers: res.headers as Record<string, string | string[]> });
-      const target = options.redirect === 'manual' ? undefined : redirectTarget(status, res.headers.location, url);
-      if (!target) {
+      let target = options.redirect === 'manual' ? undefined : redirectTarget(status, res.headers.location, url);
+      const next = target && redirectMethod(status, method);
+      // A streamed body is gone once sent: the redirect that asks for it again goes to the caller.
+      if (next?.keepBody && !isResendable(body)) target = undefined;
+      if (!target || !next) {
         mapBodyErrors(res.body, method, href, this.resolved.timeouts);
         return {
           status,
@@ -286,7 +308,6 @@ export class SessionClient implements AsyncDisposable {
         throw new SessionjarError('REDIRECT_ERROR', `${method} ${href} redirected (${status}) and redirect: 'error' was asked.`);
       }
       redirects.push({ url: href, status });
-      const next = redirectMethod(status, method);
       guard ??= new RedirectGuard(this.resolved.maxRedirects, method, url, headers.cookie);
       guard.hop(target, url);
       from = url;
@@ -368,13 +389,14 @@ export class SessionClient implements AsyncDisposable {
     budget: Budget,
   ): Promise<Dispatcher.ResponseData> {
     const { limit, maxRetryAfterMs } = this.resolved.retry;
-    const retryable = limit > 0 && isIdempotent(method);
+    const retryable = limit > 0 && isIdempotent(method) && isResendable(body);
     for (let attempt = 0; ; attempt++) {
       this.emit?.({ type: 'request', method, url: href, headers });
       const headersTimeout = budget.cap(this.resolved.timeouts.headers);
       let res: Dispatcher.ResponseData;
       try {
-        const request: Dispatcher.RequestOptions = { origin, path, method: method as Dispatcher.HttpMethod, headers, body, headersTimeout };
+        // undici sends async iterables too; its types name only Readable.
+        const request: Dispatcher.RequestOptions = { origin, path, method: method as Dispatcher.HttpMethod, headers, body: body as Dispatcher.RequestOptions['body'], headersTimeout };
         if (budget.signal) request.signal = budget.signal;
         res = await this.dispatcher.request(request);
       } catch (error) {
@@ -501,6 +523,11 @@ function mapBodyErrors(body: Dispatcher.ResponseData['body'], method: string, ur
   body.destroy = function (this: typeof body, error?: Error) {
     return destroy.call(this, error === undefined ? error : (toSessionjarError(error, method, url, timeouts) as Error));
   };
+}
+
+/** Bytes can be sent again; a stream cannot. */
+function isResendable(body: Body | undefined): boolean {
+  return body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array;
 }
 
 /**
