@@ -1,0 +1,141 @@
+import type { AsyncLocalStorage } from 'node:async_hooks';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import { isSessionjarError } from '../core/errors.js';
+import { scrubText } from '../core/redact.js';
+import type { SessionClient } from '../replay/client.js';
+import { requestBody } from './body.js';
+import { refuse, type GuardConfig, type Refusal } from './guard.js';
+import { answerHeaders, clientDecodes, ERROR_HEADER, forwardHeaders } from './headers.js';
+import type { RefreshLimit } from './refresh-limit.js';
+
+/** One listener: the target it forwards to, its own URL, what it accepts. */
+export interface Listener {
+  target: string;
+  local: string;
+  guard: GuardConfig;
+}
+
+/** What one request handler needs of the gateway. */
+export interface Forwarding {
+  client: SessionClient;
+  /** Target origin → local URL of its listener. */
+  locals: Map<string, string>;
+  passCookies: boolean;
+  limit: RefreshLimit | undefined;
+  /** Set by the client's refresh event and the refresh limit for the request that ran in it. */
+  marks: AsyncLocalStorage<Mark>;
+  log: (entry: LogEntry) => void;
+}
+
+export interface Mark {
+  refreshed: boolean;
+}
+
+/** One request, as the log line shows it: no query string, header or body (they can hold secrets). */
+export interface LogEntry {
+  method: string;
+  path: string;
+  target: string;
+  status: number;
+  ms: number;
+  refreshed: boolean;
+  /** Why the gateway answered itself. */
+  error?: string;
+}
+
+/**
+ * Forwards one request through the session's client and streams the answer back: the caller's
+ * headers (cookies before the session's), the body streamed (kept whole up to 1 MiB so it can be
+ * resent after a refresh), redirects passed through unless `X-Sessionjar-Redirect: follow`.
+ */
+export async function forward(listener: Listener, how: Forwarding, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const started = performance.now();
+  const method = req.method ?? 'GET';
+  const path = (req.url ?? '/').split('?', 1)[0] as string;
+  const mark: Mark = { refreshed: false };
+  const done = (status: number, error?: string) =>
+    how.log({ method, path, target: listener.target, status, ms: Math.round(performance.now() - started), refreshed: mark.refreshed, ...(error ? { error } : {}) });
+  const refusal = refuse(req, listener.guard);
+  if (refusal) {
+    answerRefusal(res, refusal);
+    return done(refusal.status, refusal.reason);
+  }
+  const url = listener.target + (req.url as string);
+  try {
+    const headers = forwardHeaders(req.headers, {
+      sessionDefaults: defaultsOf(how.client),
+      local: listener.local,
+      target: listener.target,
+      isToken: listener.guard.isToken ?? (() => false),
+    });
+    const body = await requestBody(req);
+    const redirect = String(req.headers['x-sessionjar-redirect']).toLowerCase() === 'follow' ? 'follow' : 'manual';
+    const response = await how.marks.run(mark, () => how.client.request(url, { method, headers, body, redirect }));
+    if (mark.refreshed) how.limit?.restored();
+    const out = answerHeaders(response.headers, {
+      locals: how.locals,
+      url: response.url,
+      passCookies: how.passCookies,
+      decoded: clientDecodes(response.headers['content-encoding'], response.status, method),
+    });
+    res.writeHead(response.status, response.statusText || undefined, out);
+    // Server-sent events and slow answers: the caller sees the head now, not with the first chunk.
+    res.flushHeaders();
+    done(response.status);
+    await pipeline(response.body, res).catch(() => {
+      // The caller went away or the target broke off mid-body: both ends are closed by pipeline.
+    });
+  } catch (error) {
+    const failure = answerFailure(error, how.limit);
+    if (res.headersSent) res.destroy();
+    else answerRefusal(res, failure);
+    done(failure.status, failure.reason);
+  }
+}
+
+/** The gateway's own answer: a status, the reason as a header and as text, and no keep-alive. */
+export function answerRefusal(res: ServerResponse, refusal: { status: number; reason: string }): void {
+  const text = `sessionjar: ${refusal.reason}\n`;
+  res.writeHead(refusal.status, {
+    [ERROR_HEADER]: headerSafe(refusal.reason),
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    connection: 'close',
+  });
+  res.end(text);
+}
+
+/**
+ * A request the gateway could not complete, as an answer: a session that no refresh restores is
+ * 401 (the caller should stop, not retry); a target that cannot be reached or timed out 502/504.
+ */
+function answerFailure(error: unknown, limit: RefreshLimit | undefined): { status: number; reason: string } {
+  const message = scrubText(error instanceof Error ? error.message : String(error));
+  if (!isSessionjarError(error)) return { status: 502, reason: `INTERNAL: ${message}` };
+  if (error.code === 'SESSION_EXPIRED') limit?.notRestored();
+  const reason = `${error.code}: ${message}`;
+  if (error.code === 'TIMEOUT') return { status: 504, reason };
+  if (error.code === 'NETWORK_ERROR' || error.code === 'REDIRECT_ERROR' || error.code === 'USAGE' || error.code === 'INTERNAL') return { status: 502, reason };
+  return { status: 401, reason };
+}
+
+/** A header value: printable ASCII on one line, not too long. */
+function headerSafe(text: string): string {
+  return text.replace(/[^\x20-\x7e]+/g, ' ').slice(0, 400);
+}
+
+/** Recorded defaults (User-Agent...) the session sends: they win over a tool's own. */
+function defaultsOf(client: SessionClient): Set<string> {
+  const defaults = client.session.headers.default;
+  let cached = defaultsCache.get(defaults);
+  if (!cached) {
+    cached = new Set(Object.keys(defaults).map((name) => name.toLowerCase()));
+    defaultsCache.set(defaults, cached);
+  }
+  return cached;
+}
+
+const defaultsCache = new WeakMap<object, Set<string>>();
+
+export type { Refusal };
