@@ -18,7 +18,8 @@ export interface Refusal {
  * Checks a request before anything reaches the target, in this order:
  * - the Host header names the gateway's own address and port exactly (DNS rebinding);
  * - nothing a browser sends: any `Origin` or `Sec-Fetch-*` header, or a CORS preflight, is 403
- *   (curl, requests and Java never send them; a web page always does);
+ *   (curl, requests and Java never send them; a web page always does); except a lone
+ *   `Sec-Fetch-Mode`, which is what Node's and Deno's fetch send (see {@link fromBrowser});
  * - the token, in `X-Sessionjar-Token` or as Basic userinfo (Authorization or Proxy-Authorization).
  *
  * @example
@@ -32,7 +33,7 @@ export function refuse(req: IncomingMessage, config: GuardConfig): Refusal | und
   if (config.hosts && !config.hosts.has((headers.host ?? '').toLowerCase())) {
     return { status: 403, reason: 'the Host header does not name this gateway (address and port); DNS rebinding is refused' };
   }
-  if (headers.origin !== undefined || headers['access-control-request-method'] !== undefined || Object.keys(headers).some((name) => name.startsWith('sec-fetch-'))) {
+  if (headers.origin !== undefined || headers['access-control-request-method'] !== undefined || fromBrowser(headers)) {
     return { status: 403, reason: 'browser requests (Origin or Sec-Fetch-* headers) are refused: a web page must not use this session' };
   }
   if (config.isToken !== undefined && !hasToken(req, config.isToken)) {
@@ -42,6 +43,18 @@ export function refuse(req: IncomingMessage, config: GuardConfig): Refusal | und
     return { status: 400, reason: 'only paths are forwarded (GET /path); this gateway is not a forward proxy' };
   }
   return undefined;
+}
+
+/**
+ * A browser sends `Sec-Fetch-Site` (with `-Mode` and `-Dest`) on every request to a loopback or
+ * https URL; Node's and Deno's fetch send `Sec-Fetch-Mode: cors` alone. Any other `Sec-Fetch-*`
+ * header, or that one with a value of its own, is a browser's.
+ */
+function fromBrowser(headers: IncomingMessage['headers']): boolean {
+  for (const name of Object.keys(headers)) {
+    if (name.startsWith('sec-fetch-') && !(name === 'sec-fetch-mode' && headers[name] === 'cors')) return true;
+  }
+  return false;
 }
 
 /** Compares in constant time: the token is a password. */

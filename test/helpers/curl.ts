@@ -20,7 +20,7 @@ export function curl(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CurlA
 /** A `-i` answer: the last head (after any 100 Continue) and the body. */
 export function parseHead(text: string): CurlAnswer {
   let rest = text;
-  let head = '';
+  let head: string;
   do {
     const end = rest.indexOf('\r\n\r\n');
     head = end < 0 ? rest : rest.slice(0, end);

@@ -11,15 +11,20 @@ import { tempDir } from '../helpers/temp-dir.js';
 
 test('SIGTERM during traffic: requests in flight finish, every cookie they set is in the file, exit 0', async () => {
   let issued = 0;
+  let pending = 0;
   const set: string[] = [];
   const target = await startHttpServer((req, res) => {
-    // Slow answers, so some are in flight when the signal comes; each sets a cookie of its own.
+    pending++;
+    // Slow answers, so some are surely in flight when the signal comes; each sets a cookie of its own.
     setTimeout(() => {
       const name = `c${++issued}`;
       res.setHeader('set-cookie', `${name}=v; Path=/`);
-      res.on('finish', () => set.push(name));
+      res.on('finish', () => {
+        pending--;
+        set.push(name);
+      });
       res.end('ok');
-    }, 150);
+    }, 400);
   });
   const dir = tempDir('sj-serve-term-');
   writeSessionFile(dir, 'app', { sid: 'sid-0123456789' });
@@ -31,7 +36,9 @@ test('SIGTERM during traffic: requests in flight finish, every cookie they set i
     }
   };
   const traffic = Promise.all([worker(), worker(), worker(), worker()]);
-  while (issued < 4) await new Promise((resolve) => setTimeout(resolve, 20));
+  // Bounded wait: the signal goes once answers came back and others wait at the target.
+  for (let i = 0; i < 500 && !(issued >= 2 && pending >= 2); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(pending).toBeGreaterThanOrEqual(2);
   const status = await gateway.stop();
   await traffic;
   await target.close();

@@ -101,3 +101,12 @@ test('the token is in a 0600 file, which is gone after the gateway stops; logs c
   expect(log).toContain('"path":"/me"');
   for (const secret of [SID, gateway.token, 'querysecret']) expect(log).not.toContain(secret);
 });
+
+test("Node's own fetch (a lone Sec-Fetch-Mode: cors) gets through; the same header beside a browser's Sec-Fetch-Site does not", async () => {
+  const node = await fetch(`${gateway.url}/me`, { headers: { 'X-Sessionjar-Token': gateway.token } });
+  expect(node.status).toBe(200);
+  const browser = await curl([...withToken(), '-H', 'Sec-Fetch-Mode: cors', '-H', 'Sec-Fetch-Site: same-origin', `${gateway.url}/me`]);
+  expect(browser.status).toBe(403);
+  const navigate = await curl([...withToken(), '-H', 'Sec-Fetch-Mode: navigate', `${gateway.url}/me`]);
+  expect(navigate.status).toBe(403);
+});
