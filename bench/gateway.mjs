@@ -1,4 +1,4 @@
-// `node bench/gateway.mjs` (after `npm run build`): the gateway of `sessionjar serve` against the same
+// `npm run bench:gateway`: the gateway of `sessionjar serve` against the same
 // load client straight to the server. The server runs pinned to core 0, the gateway pinned to core 1;
 // the load client (raw undici, a pool of keep-alive connections) is not pinned. Rounds alternate
 // direct and through-gateway runs, so drift on a shared machine hits both; ratios are per round,
@@ -26,9 +26,9 @@ execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramg
   '-out', certFile, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
 
 /** Starts `args` pinned to `core`; resolves with the process and its first stdout line, parsed. */
-function start(core, args) {
+function start(core, args, stderr = 'inherit') {
   const [cmd, argv] = pinned(core, args);
-  const child = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(cmd, argv, { stdio: ['pipe', 'pipe', stderr] });
   return new Promise((resolve) => createInterface({ input: child.stdout }).once('line', (line) => resolve({ child, info: JSON.parse(line) })));
 }
 
@@ -60,7 +60,8 @@ writeFileSync(join(work, 'bench.json'), JSON.stringify({
 
 /** A gateway process (`sessionjar serve --json`) pinned to core 1. */
 async function gateway(target) {
-  const { child, info } = await start(1, ['dist/cli.js', '--dir', work, 'serve', 'bench', '--target', target, '--json', '--no-refresh']);
+  // Its log lines go nowhere: a terminal would be the bottleneck, not the gateway.
+  const { child, info } = await start(1, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []), 'dist/cli.js', '--dir', work, 'serve', 'bench', '--target', target, '--json', '--no-refresh'], 'ignore');
   return { child, url: info.urls[0].url, token: info.token, stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); }) };
 }
 

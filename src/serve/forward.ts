@@ -80,8 +80,9 @@ export async function forward(listener: Listener, how: Forwarding, req: Incoming
       decoded: clientDecodes(response.headers['content-encoding'], response.status, method),
     });
     res.writeHead(response.status, response.statusText || undefined, out);
-    // Server-sent events and slow answers: the caller sees the head now, not with the first chunk.
-    res.flushHeaders();
+    // A body of unknown length (server-sent events, a slow stream): the caller sees the head now,
+    // not with the first chunk. Otherwise the head goes out with the body, one write instead of two.
+    if (out['content-length'] === undefined) res.flushHeaders();
     done(response.status);
     await pipeline(response.body, res).catch(() => {
       // The caller went away or the target broke off mid-body: both ends are closed by pipeline.

@@ -70,7 +70,7 @@ test('curl --http2 asks for h2c: the upgrade is dropped and the request answered
   expect(JSON.parse(res.body)).toEqual({ upgrade: null, cookie: `sid=${SID}` });
 });
 
-test('a WebSocket handshake reaches the target with the session cookie, and frames flow both ways', async () => {
+test('a WebSocket handshake reaches the target with the session cookie, frames flow both ways; without the token it is 401', async () => {
   // A tiny WebSocket server: the RFC 6455 handshake, a greeting, then it echoes what it gets.
   const server = http.createServer();
   server.on('upgrade', (req: http.IncomingMessage, socket: net.Socket) => {
@@ -111,6 +111,16 @@ test('a WebSocket handshake reaches the target with the session cookie, and fram
     socket.destroy();
     expect(upgrades.at(-1)?.cookie).toBe(`sid=${SID}`);
     expect(upgrades.at(-1)?.['x-sessionjar-token']).toBeUndefined();
+    // Without the token: 401 from the gateway, and the target never hears of it.
+    const before = upgrades.length;
+    const bare = net.connect(Number(local.port), local.hostname);
+    let refused = '';
+    bare.on('data', (d: Buffer) => (refused += d.toString('latin1')));
+    const closed = new Promise((resolve) => bare.on('close', resolve));
+    bare.write(`GET /socket HTTP/1.1\r\nHost: ${local.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    await closed;
+    expect(refused).toMatch(/^HTTP\/1\.1 401 /);
+    expect(upgrades.length).toBe(before);
   } finally {
     await ws.stop();
     server.close();
