@@ -5,8 +5,8 @@ import { isSessionjarError } from '../core/errors.js';
 import { scrubText } from '../core/redact.js';
 import type { SessionClient } from '../replay/client.js';
 import { requestBody } from './body.js';
-import { refuse, type GuardConfig, type Refusal } from './guard.js';
-import { answerHeaders, clientDecodes, ERROR_HEADER, forwardHeaders } from './headers.js';
+import { refuse, type GuardConfig } from './guard.js';
+import { answerHeaders, clientDecodes, ERROR_HEADER, forwardHeaders, headerSafe } from './headers.js';
 import type { RefreshLimit } from './refresh-limit.js';
 
 /** One listener: the target it forwards to, its own URL, what it accepts. */
@@ -22,6 +22,11 @@ export interface Forwarding {
   /** Target origin → local URL of its listener. */
   locals: Map<string, string>;
   passCookies: boolean;
+  /**
+   * Lower-case names of the session's recorded defaults (User-Agent...): they win over a tool's
+   * own. Read once at start: the client rebuilds `session` whenever a cookie changes.
+   */
+  sessionDefaults: Set<string>;
   limit: RefreshLimit | undefined;
   /** Set by the client's refresh event and the refresh limit for the request that ran in it. */
   marks: AsyncLocalStorage<Mark>;
@@ -64,7 +69,7 @@ export async function forward(listener: Listener, how: Forwarding, req: Incoming
   const url = listener.target + (req.url as string);
   try {
     const headers = forwardHeaders(req.headers, {
-      sessionDefaults: defaultsOf(how.client),
+      sessionDefaults: how.sessionDefaults,
       local: listener.local,
       target: listener.target,
       isToken: listener.guard.isToken ?? (() => false),
@@ -120,23 +125,3 @@ function answerFailure(error: unknown, limit: RefreshLimit | undefined): { statu
   if (error.code === 'NETWORK_ERROR' || error.code === 'REDIRECT_ERROR' || error.code === 'USAGE' || error.code === 'INTERNAL') return { status: 502, reason };
   return { status: 401, reason };
 }
-
-/** A header value: printable ASCII on one line, not too long. */
-function headerSafe(text: string): string {
-  return text.replace(/[^\x20-\x7e]+/g, ' ').slice(0, 400);
-}
-
-/** Recorded defaults (User-Agent...) the session sends: they win over a tool's own. */
-function defaultsOf(client: SessionClient): Set<string> {
-  const defaults = client.session.headers.default;
-  let cached = defaultsCache.get(defaults);
-  if (!cached) {
-    cached = new Set(Object.keys(defaults).map((name) => name.toLowerCase()));
-    defaultsCache.set(defaults, cached);
-  }
-  return cached;
-}
-
-const defaultsCache = new WeakMap<object, Set<string>>();
-
-export type { Refusal };

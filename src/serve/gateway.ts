@@ -94,7 +94,15 @@ export async function serveSession(session: string | SessionClient, options: Ser
     client = session;
   }
 
-  const how: Forwarding = { client, locals: new Map(), passCookies: options.passCookies === true, limit, marks, log: options.onLog ?? (() => undefined) };
+  const how: Forwarding = {
+    client,
+    locals: new Map(),
+    passCookies: options.passCookies === true,
+    sessionDefaults: new Set(Object.keys(client.session.headers.default).map((name) => name.toLowerCase())),
+    limit,
+    marks,
+    log: options.onLog ?? (() => undefined),
+  };
   const tls = { ...(options.client?.ca === undefined ? {} : { ca: options.client.ca }), ...(options.client?.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}) };
   const servers: Server[] = [];
   const upgraded = new Set<Duplex>();

@@ -121,3 +121,8 @@ export function clientDecodes(contentEncoding: string | string[] | undefined, st
   const codings = String(contentEncoding).toLowerCase().split(',').map((c) => c.trim()).filter((c) => c !== '' && c !== 'identity');
   return codings.length > 0 && codings.length <= 5 && codings.every((c) => DECODED.has(c));
 }
+
+/** A header value made of any text: printable ASCII on one line, not too long. */
+export function headerSafe(text: string): string {
+  return text.replace(/[^\x20-\x7e]+/g, ' ').slice(0, 400);
+}

@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { forward, type Forwarding, type Listener } from './forward.js';
 import { refuse } from './guard.js';
-import { answerHeaders, ERROR_HEADER, forwardHeaders } from './headers.js';
+import { answerHeaders, ERROR_HEADER, forwardHeaders, headerSafe } from './headers.js';
 
 /** TLS settings for the sockets the gateway opens itself (WebSockets): verified unless -k. */
 export interface UpgradeTls {
@@ -31,7 +31,7 @@ export function upgrade(listener: Listener, how: Forwarding, tls: UpgradeTls, re
   }
   const url = listener.target + (req.url as string);
   const caller = forwardHeaders(req.headers, {
-    sessionDefaults: new Set(Object.keys(how.client.session.headers.default).map((n) => n.toLowerCase())),
+    sessionDefaults: how.sessionDefaults,
     local: listener.local,
     target: listener.target,
     isToken: listener.guard.isToken ?? (() => false),
@@ -102,6 +102,5 @@ function plainAnswer(listener: Listener, how: Forwarding, req: IncomingMessage, 
 }
 
 function rawAnswer(socket: Duplex, status: number, reason: string): void {
-  const safe = reason.replace(/[^\x20-\x7e]+/g, ' ').slice(0, 400);
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${ERROR_HEADER}: ${safe}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${ERROR_HEADER}: ${headerSafe(reason)}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
