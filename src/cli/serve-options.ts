@@ -10,7 +10,7 @@ import { warn } from './output.js';
 
 /** The options `serve` and `exec` share, as commander hands them over. */
 export interface GatewayRaw {
-  target: string[];
+  target?: string[];
   passCookies?: boolean;
   json?: boolean;
   http2?: boolean;
@@ -25,7 +25,7 @@ export interface GatewayRaw {
 /** Adds the shared options (targets, cookies, upstream TLS and proxy, refresh) to a command. */
 export function gatewayOptions(command: Command): Command {
   return command
-    .requiredOption('--target <origin>', 'origin to forward to, e.g. https://app.example (repeatable: one listener each)', (value: string, list: string[]) => [...list, value], [])
+    .option('--target <origin>', 'origin to forward to, e.g. https://app.example (repeatable: one listener each)', (value: string, list: string[] = []) => [...list, value])
     .option('--pass-cookies', "pass the target's Set-Cookie on to the caller too (the session keeps them either way)")
     .option('--json', 'log one JSON object per request on stderr')
     .option('--http2', 'use HTTP/2 to the target when it offers it')
@@ -52,7 +52,7 @@ export async function gatewayServeOptions(raw: GatewayRaw, store: FileStore, log
   };
   const json = raw.json === true;
   return {
-    targets: raw.target,
+    targets: raw.target ?? [],
     passCookies: raw.passCookies === true,
     client,
     onWarning: warn,
