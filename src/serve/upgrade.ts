@@ -97,7 +97,7 @@ function plainAnswer(listener: Listener, how: Forwarding, req: IncomingMessage, 
   if (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) {
     return rawAnswer(socket, 400, 'a request with a body cannot ask for a protocol upgrade here; send it without Upgrade');
   }
-  delete req.headers.upgrade;
+  // forwardHeaders drops Upgrade and HTTP2-Settings with the other hop-by-hop headers.
   void forward(listener, how, req, plainResponse(req, socket));
 }
 
