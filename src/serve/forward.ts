@@ -1,6 +1,6 @@
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { isSessionjarError } from '../core/errors.js';
 import { scrubText } from '../core/redact.js';
 import type { SessionClient } from '../replay/client.js';
@@ -84,20 +84,41 @@ export async function forward(listener: Listener, how: Forwarding, req: Incoming
       passCookies: how.passCookies,
       decoded: clientDecodes(response.headers['content-encoding'], response.status, method),
     });
+    const length = Number(out['content-length']);
+    if (length <= SMALL_BODY_BYTES) {
+      // A small answer in one write, head and body together: no stream plumbing per request.
+      const data = Buffer.from(await response.body.arrayBuffer());
+      res.writeHead(response.status, response.statusText || undefined, out);
+      res.end(data);
+      return done(response.status);
+    }
     res.writeHead(response.status, response.statusText || undefined, out);
     // A body of unknown length (server-sent events, a slow stream): the caller sees the head now,
-    // not with the first chunk. Otherwise the head goes out with the body, one write instead of two.
+    // not with the first chunk.
     if (out['content-length'] === undefined) res.flushHeaders();
     done(response.status);
-    await pipeline(response.body, res).catch(() => {
-      // The caller went away or the target broke off mid-body: both ends are closed by pipeline.
-    });
+    streamBody(response.body, res);
   } catch (error) {
     const failure = answerFailure(error, how.limit);
     if (res.headersSent) res.destroy();
     else answerRefusal(res, failure);
     done(failure.status, failure.reason);
   }
+}
+
+/** Answers up to this size are read whole before they are passed on (one write); longer ones stream. */
+const SMALL_BODY_BYTES = 64 * 1024;
+
+/**
+ * Pipes the target's body to the caller with backpressure; a caller who goes away ends the target's
+ * body (and so the request to it), a target that breaks off cuts the caller's connection.
+ */
+function streamBody(body: Readable, res: ServerResponse): void {
+  body.on('error', () => res.destroy());
+  res.on('close', () => {
+    if (!body.destroyed) body.destroy();
+  });
+  body.pipe(res);
 }
 
 /** The gateway's own answer: a status, the reason as a header and as text, and no keep-alive. */
