@@ -53,4 +53,6 @@ export {
   type LostItem,
   type StorageState,
 } from './session/convert/index.js';
+export { serveSession, type Gateway, type ServeOptions } from './serve/gateway.js';
+export type { LogEntry } from './serve/forward.js';
 export { jarToSessionCookies, sessionCookiesToJar } from './replay/jar-convert.js';

@@ -13,6 +13,7 @@ import { resolveOptions, type ClientOptions } from './options.js';
 import { fetchPageToken } from './page-token.js';
 import { composePipeline } from './pipeline/compose.js';
 import type { RefreshGate } from './pipeline/refresh-gate.js';
+import type { RequestHeaders } from './pipeline/request-headers.js';
 import type { Transport } from './pipeline/transport.js';
 import type { ReplayRequestOptions, ReplayResponse } from './types.js';
 import { WriteBack } from './write-back.js';
@@ -42,6 +43,7 @@ export class SessionClient implements AsyncDisposable {
   private readonly live: LiveSession;
   private readonly transport: Transport;
   private readonly gate: RefreshGate;
+  private readonly headers: RequestHeaders;
   private readonly writer: WriteBack | undefined;
   private readonly hops = new HopCache();
   private closed = false;
@@ -58,7 +60,7 @@ export class SessionClient implements AsyncDisposable {
       store && ref !== undefined && !options.readOnly
         ? new WriteBack(store, ref, live.jar, (cookies) => emit?.({ type: 'write-back', cookies }), session.generation)
         : undefined;
-    ({ gate: this.gate, transport: this.transport } = composePipeline(live, options, resolveOptions(options), this.writer));
+    ({ gate: this.gate, transport: this.transport, headers: this.headers } = composePipeline(live, options, resolveOptions(options), this.writer));
   }
 
   /**
@@ -86,6 +88,20 @@ export class SessionClient implements AsyncDisposable {
     // says nothing about the login, so it never triggers a re-login (which would rewrite the file).
     const own = options.headers === undefined || !this.live.policy.credentials.replacedBy(options.headers);
     return this.gate.request(hop, method, options, own);
+  }
+
+  /**
+   * The headers a request to `url` would carry now: the session's headers for its origin and the
+   * Cookie header from the jar. For traffic the client does not send itself (a WebSocket upgrade
+   * a gateway forwards); store what such a server answers with `cookies.set()`.
+   *
+   * @example
+   * ```ts
+   * const headers = session.sessionHeaders('https://app.example/socket');
+   * ```
+   */
+  sessionHeaders(url: string | URL): Record<string, string> {
+    return { ...this.headers.forHop(this.hops.get(url), false, false, undefined) };
   }
 
   /**

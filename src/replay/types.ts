@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Budget } from './budget.js';
 
@@ -15,7 +16,11 @@ export interface ReplayRequestOptions {
    * `null` leaves a header out, the session's own included (`cookie: null` sends no cookies).
    */
   headers?: Record<string, string | null>;
-  body?: string | Uint8Array | Buffer | null;
+  /**
+   * A stream (or async iterable) is sent as it comes, never held whole, and so only once: it is not
+   * retried, not resent after a refresh, and a 307/308 asking to resend it is returned as is.
+   */
+  body?: string | Uint8Array | Buffer | Readable | AsyncIterable<Uint8Array> | null;
   signal?: AbortSignal;
   /** As fetch: follow (default), manual (return the 3xx), error (throw on a redirect). */
   redirect?: 'follow' | 'manual' | 'error';
@@ -38,7 +43,7 @@ export interface ReplayResponse {
 export type HeaderMap = Record<string, string>;
 
 /** A request body as the client sends it (fetch bodies are read into memory first). */
-export type RequestBody = string | Uint8Array | null;
+export type RequestBody = NonNullable<ReplayRequestOptions['body']> | null;
 
 /** A request's own headers, lower-cased; null leaves the header out. */
 export type CallerHeaders = Record<string, string | null>;

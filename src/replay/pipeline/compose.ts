@@ -25,12 +25,13 @@ export function composePipeline(
   options: ClientOptions,
   resolved: ResolvedOptions,
   writer: WriteBack | undefined,
-): { gate: RefreshGate; transport: Transport } {
+): { gate: RefreshGate; transport: Transport; headers: RequestHeaders } {
   const { timeouts } = resolved;
   const emit = options.onEvent;
   const transport = new Transport(createDispatcher(options, resolved), resolved, emit);
   const retry = new Retry(transport, resolved.retry, emit);
-  const follow = new Follow(live, new RequestHeaders(live), retry, { maxRedirects: resolved.maxRedirects, timeouts, writer, emit });
+  const headers = new RequestHeaders(live);
+  const follow = new Follow(live, headers, retry, { maxRedirects: resolved.maxRedirects, timeouts, writer, emit });
   const gate = new RefreshGate(live, follow, {
     refresher: options.refresher,
     autoRefresh: options.autoRefresh,
@@ -40,5 +41,5 @@ export function composePipeline(
     emit,
     now: options.now ?? Date.now,
   });
-  return { gate, transport };
+  return { gate, transport, headers };
 }

@@ -9,6 +9,7 @@ import type { Hop, HopSender, ReplayRequestOptions, ReplayResponse, RequestBody 
 import type { WriteBack } from '../write-back.js';
 import type { RequestHeaders } from './request-headers.js';
 import { toReplayResponse } from './response-body.js';
+import { isResendable } from '../request-body.js';
 
 /**
  * Follows redirects hop by hop: each hop's headers assembled anew (credentials dropped once the
@@ -54,13 +55,14 @@ export class Follow {
       if (writer && this.live.jar.hasChanges) writer.schedule();
       emit?.({ type: 'response', status, url: href, headers: res.headers as Record<string, string | string[]> });
       const target = options.redirect === 'manual' ? undefined : redirectTarget(status, res.headers.location, url);
-      if (!target) return toReplayResponse(res, href, method, redirects, this.config.timeouts);
+      const nextMethod = target && redirectMethod(status, method);
+      // A streamed body is gone once sent: the redirect that asks for it again goes to the caller.
+      if (!target || !nextMethod || (nextMethod.keepBody && !isResendable(body))) return toReplayResponse(res, href, method, redirects, this.config.timeouts);
       await res.body.dump();
       if (options.redirect === 'error') {
         throw new SessionjarError('REDIRECT_ERROR', `${method} ${href} redirected (${status}) and redirect: 'error' was asked.`);
       }
       redirects.push({ url: href, status });
-      const nextMethod = redirectMethod(status, method);
       guard ??= new RedirectGuard(this.config.maxRedirects, method, url, headers.cookie);
       guard.hop(target, url);
       from = url;

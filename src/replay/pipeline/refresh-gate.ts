@@ -12,6 +12,7 @@ import type { WriteBack } from '../write-back.js';
 import type { Follow } from './follow.js';
 import { peekResponse } from './response-body.js';
 import { StaleCheck } from './stale-check.js';
+import { isResendable } from '../request-body.js';
 
 /**
  * The outermost stage: refreshes a stale session before the request, and a session whose answer
@@ -45,7 +46,7 @@ export class RefreshGate {
     let budget = new Budget(method, url, totalMs, options.signal);
     let sentWith = this.live.state;
     let response = await this.follow.run(hop, method, options, budget);
-    const refreshable = own && this.refreshable(response, method);
+    const refreshable = own && isResendable(options.body) && this.refreshable(response, method);
     let reason = refreshable ? this.loggedOut(response, this.checksBody(response, method) ? await peekResponse(response, budget, deadlines) : undefined) : undefined;
     for (let round = 0; reason !== undefined; round += 1) {
       await response.body.dump();

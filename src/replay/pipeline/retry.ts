@@ -3,6 +3,7 @@ import type { Budget } from '../budget.js';
 import type { ReplayEvent, RetryOptions } from '../options.js';
 import { backoffMs, isIdempotent, isRetryableError, statusRetryDelay } from '../retry.js';
 import type { HeaderMap, Hop, HopSender, RequestBody } from '../types.js';
+import { isResendable } from '../request-body.js';
 
 /**
  * One hop, sent again when that is safe: an idempotent method after a broken connection or a
@@ -23,7 +24,7 @@ export class Retry implements HopSender {
 
   async send(hop: Hop, method: string, headers: HeaderMap, body: RequestBody, budget: Budget): Promise<Dispatcher.ResponseData> {
     const { limit, maxRetryAfterMs } = this.options;
-    if (limit === 0 || !isIdempotent(method)) return this.next.send(hop, method, headers, body, budget);
+    if (limit === 0 || !isIdempotent(method) || !isResendable(body)) return this.next.send(hop, method, headers, body, budget);
     for (let attempt = 0; ; attempt++) {
       let res: Dispatcher.ResponseData;
       try {

@@ -28,7 +28,7 @@ export class Transport implements HopSender {
     this.emit?.({ type: 'request', method, url: href, headers });
     const { timeouts } = this.limits;
     const headersTimeout = budget.cap(timeouts.headers);
-    const request: Dispatcher.RequestOptions = { origin, path, method: method as Dispatcher.HttpMethod, headers, body, headersTimeout };
+    const request: Dispatcher.RequestOptions = { origin, path, method: method as Dispatcher.HttpMethod, headers, body: body as Dispatcher.RequestOptions['body'], headersTimeout };
     if (budget.signal) request.signal = budget.signal;
     let res: Dispatcher.ResponseData;
     try {

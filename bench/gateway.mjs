@@ -1,0 +1,134 @@
+// `npm run bench:gateway`: the gateway of `sessionjar serve` against the same
+// load client straight to the server. The server runs pinned to core 0, the gateway pinned to core 1;
+// the load client (raw undici, a pool of keep-alive connections) is not pinned. Rounds alternate
+// direct and through-gateway runs, so drift on a shared machine hits both; ratios are per round,
+// then the median. Also: the gateway's peak RSS over a 100 MB download and upload, and one curl
+// through a running gateway against `sessionjar request` from a fresh process, as wall time.
+// Knobs: BENCH_ROUNDS (3), BENCH_SECONDS per run (1.5).
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Pool } from 'undici';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 1.5) * 1000;
+const SIZE = 100 * 1024 * 1024;
+const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0 && cpus().length >= 2;
+const pinned = (core, args) => (hasTaskset ? ['taskset', ['-c', String(core), process.execPath, ...args]] : [process.execPath, args]);
+const loadAtStart = loadavg()[0];
+
+const work = mkdtempSync(join(tmpdir(), 'sessionjar-bench-gw-'));
+const keyFile = join(work, 'key.pem');
+const certFile = join(work, 'cert.pem');
+execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile,
+  '-out', certFile, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+
+/** Starts `args` pinned to `core`; resolves with the process and its first stdout line, parsed. */
+function start(core, args, stderr = 'inherit') {
+  const [cmd, argv] = pinned(core, args);
+  const child = spawn(cmd, argv, { stdio: ['pipe', 'pipe', stderr] });
+  return new Promise((resolve) => createInterface({ input: child.stdout }).once('line', (line) => resolve({ child, info: JSON.parse(line) })));
+}
+
+const server = await start(0, ['bench/server.mjs', keyFile, certFile]);
+const origin = server.info.http;
+// The bulk server for the 100 MB runs: /down sends SIZE bytes, anything else counts what it got.
+const bulk = await start(0, ['-e', `
+  const http = require('node:http');
+  const chunk = Buffer.alloc(1 << 20, 120);
+  const s = http.createServer((req, res) => {
+    if (req.url === '/down') {
+      res.writeHead(200, { 'content-length': ${SIZE} });
+      let left = ${SIZE} / chunk.length;
+      const more = () => { while (left > 0) { left--; if (!res.write(chunk)) return res.once('drain', more); } res.end(); };
+      return more();
+    }
+    let n = 0; req.on('data', (d) => (n += d.length)); req.on('end', () => res.end(String(n)));
+  });
+  s.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ http: 'http://127.0.0.1:' + s.address().port })));
+  process.stdin.resume(); process.stdin.on('end', () => process.exit(0));
+`]);
+
+const at = new Date().toISOString();
+writeFileSync(join(work, 'bench.json'), JSON.stringify({
+  version: 1, generator: 'sessionjar@0.1.0', name: 'bench', createdAt: at, updatedAt: at,
+  cookies: [{ name: 'sid', value: 'ok-0', domain: '127.0.0.1', hostOnly: true, path: '/', expires: null, httpOnly: true, secure: false, sameSite: 'Lax' }],
+  origins: [], headers: { default: {}, origins: {}, rules: [] },
+}), { mode: 0o600 });
+
+/** A gateway process (`sessionjar serve --json`) pinned to core 1. */
+async function gateway(target) {
+  // Its log lines go nowhere: a terminal would be the bottleneck, not the gateway.
+  const { child, info } = await start(1, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []), 'dist/cli.js', '--dir', work, 'serve', 'bench', '--target', target, '--json', '--no-refresh'], 'ignore');
+  return { child, url: info.urls[0].url, token: info.token, stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); }) };
+}
+
+/** Requests per second and mean latency at `concurrency`, through a keep-alive pool. */
+async function load(base, headers, concurrency) {
+  const pool = new Pool(base, { connections: concurrency });
+  let done = 0;
+  let failed = 0;
+  const run = async (end) => {
+    while (performance.now() < end) {
+      const res = await pool.request({ path: '/', method: 'GET', headers });
+      await res.body.dump();
+      if (res.statusCode === 200) done++;
+      else failed++;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, () => run(performance.now() + 300)));
+  done = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, () => run(t0 + DURATION_MS)));
+  const seconds = (performance.now() - t0) / 1000;
+  await pool.close();
+  if (failed > 0) throw new Error(`${failed} answers were not 200 from ${base}`);
+  return { rps: done / seconds, latencyMs: (concurrency * seconds * 1000) / done };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const gw = await gateway(origin);
+const rows = [];
+for (const concurrency of [1, 32]) {
+  const ratios = [];
+  const added = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const direct = await load(origin, { cookie: 'sid=ok-0' }, concurrency);
+    const through = await load(gw.url, { 'x-sessionjar-token': gw.token }, concurrency);
+    ratios.push(through.rps / direct.rps);
+    added.push(through.latencyMs - direct.latencyMs);
+    rows.push(`c${concurrency} round ${round + 1}: direct ${direct.rps.toFixed(0)} req/s, gateway ${through.rps.toFixed(0)} req/s`);
+  }
+  rows.push(`c${concurrency}: gateway/direct ${median(ratios).toFixed(2)}× (rounds ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}), latency added ${median(added).toFixed(3)} ms`);
+}
+
+// Wall time: one curl through the running gateway against `sessionjar request` from a fresh process.
+const wall = (cmd, args) => {
+  const t0 = performance.now();
+  execFileSync(cmd, args, { stdio: 'ignore', env: { ...process.env, HTTP_PROXY: '', HTTPS_PROXY: '', http_proxy: '', https_proxy: '' } });
+  return performance.now() - t0;
+};
+const curlMs = median(Array.from({ length: 5 }, () => wall('curl', ['-sf', '-o', '/dev/null', '-H', `X-Sessionjar-Token: ${gw.token}`, `${gw.url}/`])));
+const requestMs = median(Array.from({ length: 5 }, () => wall(process.execPath, ['dist/cli.js', '--dir', work, 'request', 'bench', `${origin}/`, '--read-only', '--no-refresh', '-o', '/dev/null'])));
+rows.push(`one request, wall time (median of 5): curl through the gateway ${curlMs.toFixed(0)} ms, sessionjar request ${requestMs.toFixed(0)} ms`);
+await gw.stop();
+
+// Peak RSS of a fresh gateway over 100 MB down and 100 MB up (VmHWM: the high-water mark).
+const big = await gateway(bulk.info.http);
+const hwm = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${big.child.pid}/status`, 'utf8'))?.[1]) / 1024;
+execFileSync('curl', ['-sf', '-o', '/dev/null', '-H', `X-Sessionjar-Token: ${big.token}`, `${big.url}/warm`]);
+const before = hwm();
+execFileSync('curl', ['-sf', '-o', '/dev/null', '-H', `X-Sessionjar-Token: ${big.token}`, `${big.url}/down`]);
+const afterDown = hwm();
+execFileSync('sh', ['-c', `head -c ${SIZE} /dev/zero | curl -sf -o /dev/null -T - -H "X-Sessionjar-Token: ${big.token}" "${big.url}/up"`]);
+const afterUp = hwm();
+rows.push(`gateway peak RSS: ${before.toFixed(0)} MB after one small request, ${afterDown.toFixed(0)} MB after 100 MB down, ${afterUp.toFixed(0)} MB after 100 MB up`);
+await big.stop();
+
+server.child.stdin.end();
+bulk.child.stdin.end();
+rmSync(work, { recursive: true, force: true });
+console.log(`gateway bench: ${ROUNDS} rounds of ${DURATION_MS / 1000} s${hasTaskset ? ', server on core 0, gateway on core 1' : ''}, load average ${loadAtStart.toFixed(1)} at start`);
+for (const row of rows) console.log(`  ${row}`);

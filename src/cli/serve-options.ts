@@ -1,0 +1,85 @@
+import type { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { SessionjarError } from '../core/errors.js';
+import type { OpenSessionOptions } from '../refresh/open.js';
+import type { LogEntry } from '../serve/forward.js';
+import type { ServeOptions } from '../serve/gateway.js';
+import { formatLogLine } from '../serve/log.js';
+import type { FileStore } from '../store/file-store.js';
+import { warn } from './output.js';
+
+/** The options `serve` and `exec` share, as commander hands them over. */
+export interface GatewayRaw {
+  target?: string[];
+  passCookies?: boolean;
+  json?: boolean;
+  http2?: boolean;
+  proxy?: string;
+  trustEnv: boolean;
+  cacert?: string;
+  insecure?: boolean;
+  readOnly?: boolean;
+  refresh: boolean;
+}
+
+/** Adds the shared options (targets, cookies, upstream TLS and proxy, refresh) to a command. */
+export function gatewayOptions(command: Command): Command {
+  return command
+    .option('--target <origin>', 'origin to forward to, e.g. https://app.example (repeatable: one listener each)', (value: string, list: string[] = []) => [...list, value])
+    .option('--pass-cookies', "pass the target's Set-Cookie on to the caller too (the session keeps them either way)")
+    .option('--json', 'log one JSON object per request on stderr')
+    .option('--http2', 'use HTTP/2 to the target when it offers it')
+    .option('--proxy <url>', 'reach the target through this proxy (wins over HTTP_PROXY/HTTPS_PROXY)')
+    .option('--no-trust-env', 'ignore HTTP_PROXY / HTTPS_PROXY / NO_PROXY')
+    .option('--cacert <file>', "trust the CA certificates in this PEM file for the target's TLS (as curl)")
+    .option('-k, --insecure', "do not verify the target's TLS certificate (as curl -k)")
+    .option('--read-only', 'do not write cookie updates back to the session file')
+    .option('--no-refresh', 'do not log in again when the session turns out expired');
+}
+
+/** ServeOptions from the shared options; the caller adds port, bind, token and socket. */
+export async function gatewayServeOptions(raw: GatewayRaw, store: FileStore, log: boolean): Promise<ServeOptions> {
+  const ca = raw.cacert === undefined ? undefined : await readCa(raw.cacert);
+  const client: OpenSessionOptions = {
+    store,
+    http2: raw.http2 === true,
+    trustEnv: raw.trustEnv,
+    readOnly: raw.readOnly === true,
+    autoRefresh: raw.refresh,
+    ...(raw.proxy === undefined ? {} : { proxy: raw.proxy }),
+    ...(ca === undefined ? {} : { ca }),
+    ...(raw.insecure === true ? { rejectUnauthorized: false } : {}),
+  };
+  const json = raw.json === true;
+  return {
+    targets: raw.target ?? [],
+    passCookies: raw.passCookies === true,
+    client,
+    onWarning: warn,
+    ...(log ? { onLog: (entry: LogEntry) => process.stderr.write(formatLogLine(entry, json)) } : {}),
+  };
+}
+
+async function readCa(file: string): Promise<Buffer> {
+  let pem: Buffer;
+  try {
+    pem = await readFile(file);
+  } catch (error) {
+    throw new SessionjarError('INPUT_INVALID', `--cacert: cannot read "${file}" (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, { cause: error });
+  }
+  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new SessionjarError('INPUT_INVALID', `--cacert: "${file}" holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
+  }
+  return pem;
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+export function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', on).off('SIGTERM', on);
+      resolve(signal);
+    };
+    process.on('SIGINT', on).on('SIGTERM', on);
+  });
+}
