@@ -27,9 +27,10 @@ test('20 concurrent requests answered as logged out: one login, every one resent
   const answers = await Promise.all(Array.from({ length: 20 }, me));
   expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
   expect(server.logins.sso).toBe(1);
-  const lines = gateway.stderr().split('\n').filter((l) => l.includes('"/api/me"'));
-  expect(lines.length).toBe(20);
-  expect(lines.some((l) => l.includes('"refreshed":true'))).toBe(true);
+  // A log line is written once its answer is finished; the last may reach this pipe after curl is done.
+  const lines = () => gateway.stderr().split('\n').filter((l) => l.includes('"/api/me"'));
+  await expect.poll(() => lines().length, { timeout: 5_000 }).toBe(20);
+  expect(lines().some((l) => l.includes('"refreshed":true'))).toBe(true);
 });
 
 test('after three failed refreshes in a row the gateway stops logging in and says why in a 401', async () => {
