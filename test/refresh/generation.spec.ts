@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createRefresher } from '../../src/refresh/refresher.js';
-import { openSession } from '../../src/replay/client.js';
+import { openSession, type SessionClient } from '../../src/replay/client.js';
 import { newSession } from '../../src/session/new-session.js';
 import type { Session } from '../../src/session/schema/index.js';
 import { FileStore } from '../../src/store/file-store.js';
@@ -61,12 +61,15 @@ function cookieSession(origin: string): Session {
   };
 }
 
-test('issue 17: a process that takes up another process\'s login does not write back what the old login\'s 401 did (the cleared sid)', async () => {
-  test.setTimeout(60_000);
+/**
+ * A FileStore holding cookieSession, a client on it with the real refresher (its first request
+ * answered 200), and the real second process (refresh-worker.ts) that `body` may start.
+ */
+async function withApp(body: (ctx: { server: Awaited<ReturnType<typeof cookieApp>>; store: FileStore; client: SessionClient; otherProcess: () => Promise<string> }) => Promise<void>): Promise<void> {
   const server = await cookieApp();
-  const dir = mkdtempSync(join(tmpdir(), 'sj-gen-wb-'));
+  const dir = mkdtempSync(join(tmpdir(), 'sj-gen-'));
   // Inside the repository, so the bundle's external packages resolve from node_modules.
-  const out = join(process.cwd(), 'test-results', `generation-${process.pid}`);
+  const out = join(process.cwd(), 'test-results', `generation-${process.pid}-${Math.random().toString(36).slice(2)}`);
   mkdirSync(out, { recursive: true });
   try {
     const worker = await bundleScript('test/helpers/refresh-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core']);
@@ -76,11 +79,21 @@ test('issue 17: a process that takes up another process\'s login does not write 
     const first = await client.request(`${server.origin}/api`);
     await first.body.dump();
     expect(first.status).toBe(200);
+    const otherProcess = async () => (await run(process.execPath, [worker, dir, 'app', `${server.origin}/api`], { timeout: 30_000 })).stdout;
+    await body({ server, store, client, otherProcess });
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
+  }
+}
 
+test('issue 17: a process that takes up another process\'s login does not write back what the old login\'s 401 did (the cleared sid)', async () => {
+  test.setTimeout(60_000);
+  await withApp(async ({ server, store, client, otherProcess }) => {
     // The server ends the login; another process meets it first and logs in again (generation 1).
     server.revoke();
-    const other = await run(process.execPath, [worker, dir, 'app', `${server.origin}/api`], { timeout: 30_000 });
-    expect(other.stdout).toBe('status=200 refreshed=oauth\n');
+    expect(await otherProcess()).toBe('status=200 refreshed=oauth\n');
     expect((await store.load('app')).generation).toBe(1);
 
     // This process still sends the old sid: the 401 clears it in its jar, after the new login was
@@ -97,36 +110,18 @@ test('issue 17: a process that takes up another process\'s login does not write 
     const file = await store.load('app');
     expect(file.generation).toBe(1);
     expect(file.cookies.map((c) => `${c.name}=${c.value}`).sort()).toEqual(['sid=at-1', 'theme=dark']);
-    const next = await run(process.execPath, [worker, dir, 'app', `${server.origin}/api`], { timeout: 30_000 });
-    expect(next.stdout).toBe('status=200 refreshed=none\n');
+    expect(await otherProcess()).toBe('status=200 refreshed=none\n');
     expect(server.logins()).toBe(1);
-  } finally {
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(out, { recursive: true, force: true });
-  }
+  });
 });
 
 test('issue 17: a login taken up from another process and revoked while this one waited: the request refreshes once more, logging in itself, and gets 200', async () => {
   test.setTimeout(60_000);
-  const server = await cookieApp();
-  const dir = mkdtempSync(join(tmpdir(), 'sj-gen-adopt-'));
-  const out = join(process.cwd(), 'test-results', `generation-adopt-${process.pid}`);
-  mkdirSync(out, { recursive: true });
-  try {
-    const worker = await bundleScript('test/helpers/refresh-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core']);
-    const store = new FileStore({ dir });
-    await store.save('app', cookieSession(server.origin));
-    const client = await openSession('app', { store, refresher: createRefresher({ store, name: 'app', interactive: false }) });
-    const first = await client.request(`${server.origin}/api`);
-    await first.body.dump();
-    expect(first.status).toBe(200);
-
+  await withApp(async ({ server, store, client, otherProcess }) => {
     // Another process logs in again (generation 1), and the server ends that login too before
     // this process, still on generation 0, meets its own 401.
     server.revoke();
-    const other = await run(process.execPath, [worker, dir, 'app', `${server.origin}/api`], { timeout: 30_000 });
-    expect(other.stdout).toBe('status=200 refreshed=oauth\n');
+    expect(await otherProcess()).toBe('status=200 refreshed=oauth\n');
     server.revoke();
 
     // The 401 takes up generation 1 (refreshed elsewhere), whose sid is already revoked: a
@@ -137,9 +132,5 @@ test('issue 17: a login taken up from another process and revoked while this one
     expect(server.logins()).toBe(2);
     await client.close();
     expect((await store.load('app')).generation).toBe(2);
-  } finally {
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(out, { recursive: true, force: true });
-  }
+  });
 });
