@@ -19,6 +19,7 @@ import { makeStatusCommand } from './commands/status.js';
 import { makeRefreshCommand } from './commands/refresh.js';
 import { makeDemoCommand } from './commands/demo.js';
 import { makeEditCommand } from './commands/edit.js';
+import { makePoolCommand } from './commands/pool.js';
 
 /**
  * Builds the command tree. Each command lives in commands/<name>.ts and loads its heavy modules
@@ -34,7 +35,7 @@ export function makeProgram(): Command {
     .exitOverride();
   // In the order of a session's life: record it, use it, keep it fresh, manage and convert it.
   const commands = [
-    makeRecordCommand(), makeOpenCommand(), makeRequestCommand(), makeStatusCommand(), makeRefreshCommand(),
+    makeRecordCommand(), makeOpenCommand(), makeRequestCommand(), makePoolCommand(), makeStatusCommand(), makeRefreshCommand(),
     makeListCommand(), makeInspectCommand(), makeEditCommand(), makeImportCommand(), makeExportCommand(), makeRmCommand(),
     makeEncryptCommand(), makeDecryptCommand(), makeDoctorCommand(), makeDemoCommand(), makeSchemaCommand(),
   ];
