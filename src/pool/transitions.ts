@@ -1,3 +1,4 @@
+import { plural } from '../core/plural.js';
 import type { MemberState, Outcome, PoolLimits, PoolSnapshot, StateChange, TakeRequest, TakeResult } from './types.js';
 
 /**
@@ -112,7 +113,7 @@ export function record(snapshot: PoolSnapshot, name: string, outcome: Outcome, l
     case 'refresh-failed':
       m.refreshFailures += 1;
       if (m.refreshFailures < limits.maxRefreshFailures) return undefined;
-      return move('retired', `refresh failed ${m.refreshFailures} times in a row (last: ${outcome.reason})`);
+      return move('retired', `refresh failed ${plural(m.refreshFailures, 'time')} in a row (last: ${outcome.reason})`);
   }
 }
 

@@ -10,11 +10,13 @@ export interface PoolSite extends TestServer {
   seen: string[];
   /** Set how the site answers an account from now on. */
   answer: Record<string, Answer>;
+  /** The Retry-After of a rate-limited answer (default "2"). */
+  retryAfter: string;
 }
 
 /**
  * A site that knows its user by the `sid` cookie (its value is the account's name): GET /api
- * answers `{"account": …}`, or 403, a 200 captcha page, 429 with Retry-After: 2, 401, or 503.
+ * answers `{"account": …}`, or 403, a 200 captcha page, 429 with a Retry-After, 401, or 503.
  */
 export async function startPoolSite(): Promise<PoolSite> {
   const seen: string[] = [];
@@ -32,13 +34,15 @@ export async function startPoolSite(): Promise<PoolSite> {
     if (mode === 'blocked') res.statusCode = 403;
     if (mode === 'rate-limited') {
       res.statusCode = 429;
-      res.setHeader('retry-after', '2');
+      res.setHeader('retry-after', site.retryAfter);
     }
     if (mode === 'logged-out') res.statusCode = 401;
     if (mode === 'error') res.statusCode = 503;
     res.end(mode === 'captcha' ? '<html><body><div class="g-recaptcha"></div> Prove you are human</body></html>' : JSON.stringify({ account }));
   });
-  return Object.assign(server, { seen, answer });
+  // The handler reads this object, so a test's `site.retryAfter = …` takes effect.
+  const site: PoolSite = Object.assign(server, { seen, answer, retryAfter: '2' });
+  return site;
 }
 
 /** The session file of one account of the site: its cookie, and a login block whose refresh cannot work here. */
