@@ -56,9 +56,12 @@ test('three sessions round-robin: the server sees each account in turn', async (
 test('an account answering 403 is quarantined, skipped until its cool-down ends, then used again', async () => {
   const { open, clock, changes } = await shop();
   const pool = await open({ quarantineMs: 30_000 });
+  const heard: string[] = [];
+  pool.on('state', (c) => heard.push(`${c.name} ${c.to}`));
   try {
     site.answer.bob = 'blocked';
     await send(pool, 2);
+    expect(heard).toEqual(['shop-bob quarantined']);
     expect(changes).toEqual([{ name: 'shop-bob', from: 'ready', to: 'quarantined', reason: `HTTP 403 from ${site.origin}/api`, until: clock.t + 30_000, at: clock.t }]);
     site.answer.bob = 'ok';
     site.seen.length = 0;
@@ -95,6 +98,18 @@ test('a captcha page (blockedBody) quarantines too; when none is ready, POOL_EXH
         `The soonest back is shop-alice, at ${back}.`,
       ].join('\n'),
     );
+  } finally {
+    await pool.close();
+  }
+});
+
+test('use-until-failure keeps one account until an answer counts against it, then moves to the next', async () => {
+  const { open } = await shop();
+  const pool = await open({ pick: 'use-until-failure' });
+  try {
+    expect(await send(pool, 3)).toEqual(['shop-alice', 'shop-alice', 'shop-alice']);
+    site.answer.alice = 'rate-limited';
+    expect(await send(pool, 4)).toEqual(['shop-alice', 'shop-bob', 'shop-bob', 'shop-bob']);
   } finally {
     await pool.close();
   }
