@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { isSessionjarError } from '../../src/core/errors.js';
 import { openPool, type PoolOptions } from '../../src/pool/pool.js';
 import type { StateChange } from '../../src/pool/types.js';
@@ -202,5 +202,21 @@ test('the state lives next to the sessions, 0600, and a second pool (another pro
     expect(await send(second, 3)).toEqual(['shop-carol', 'shop-alice', 'shop-bob']);
   } finally {
     await second.close();
+  }
+});
+
+test('a state file sessionjar did not write is refused with the way out, and left as it is', async () => {
+  const { open, store } = await shop(['alice']);
+  mkdirSync(`${store.dir}/.pools`, { recursive: true });
+  writeFileSync(`${store.dir}/.pools/shop.json`, '{"members": "oops"}');
+  const pool = await open();
+  try {
+    const error = await pool.request(`${site.origin}/api`).catch((e: unknown) => e);
+    expect(isSessionjarError(error, 'INPUT_INVALID')).toBe(true);
+    expect((error as Error).message).toBe(`the pool state ${pool.state.location} is not a pool state file sessionjar wrote; delete it to start the pool afresh (every account ready).`);
+    expect(readFileSync(`${store.dir}/.pools/shop.json`, 'utf8')).toBe('{"members": "oops"}');
+    expect(site.seen).toEqual([]);
+  } finally {
+    await pool.close();
   }
 });
