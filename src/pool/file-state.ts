@@ -31,6 +31,11 @@ const FileSchema = z.object({
 /**
  * A pool's state for every process on one machine: `<store dir>/.pools/<pool>.json` (0600, in a
  * 0700 folder), each operation a read–change–write under the file's lock, written atomically.
+ *
+ * @example
+ * ```ts
+ * const pool = await openPool('shop', { state: new FilePoolState('/srv/sessions', 'shop') });
+ * ```
  */
 export class FilePoolState implements PoolState {
   readonly path: string;
@@ -55,25 +60,29 @@ export class FilePoolState implements PoolState {
   }
 
   async get(): Promise<PoolSnapshot> {
-    return this.#read();
+    return (await this.#read()).snapshot;
   }
 
   async #change<T>(fn: (snapshot: PoolSnapshot) => T): Promise<T> {
     await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
     return withFileLock(`${this.path}.lock`, async () => {
-      const snapshot = await this.#read();
+      const { snapshot, text } = await this.#read();
       const result = fn(snapshot);
-      await writeFileAtomic(this.path, `${JSON.stringify({ version: 1, ...snapshot }, null, 2)}\n`);
+      const next = `${JSON.stringify({ version: 1, ...snapshot }, null, 2)}\n`;
+      // A good answer usually changes nothing: no write. Losing the last change in a crash costs
+      // a last-use time or a cool-down, never the file: written whole, without fsync.
+      if (next !== text) await writeFileAtomic(this.path, next, 0o600, { sync: false });
       return result;
     });
   }
 
-  async #read(): Promise<PoolSnapshot> {
+  /** The state and the text it was read from (empty when there is no file yet). */
+  async #read(): Promise<{ snapshot: PoolSnapshot; text: string }> {
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptySnapshot();
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { snapshot: emptySnapshot(), text: '' };
       throw new SessionjarError('IO_ERROR', `cannot read the pool state ${this.location}: ${(error as Error).message}`, { cause: error });
     }
     let parsed;
@@ -88,6 +97,6 @@ export class FilePoolState implements PoolState {
       });
     }
     const { version: _version, ...snapshot } = parsed.data;
-    return snapshot as PoolSnapshot;
+    return { snapshot: snapshot as PoolSnapshot, text };
   }
 }

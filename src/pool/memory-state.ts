@@ -1,7 +1,14 @@
 import { emptySnapshot, record, reset, take } from './transitions.js';
 import type { Outcome, PoolLimits, PoolSnapshot, PoolState, StateChange, TakeRequest, TakeResult } from './types.js';
 
-/** The state of a pool used by one process only (a MemoryStore's pool, tests). */
+/**
+ * The state of a pool used by one process only (a MemoryStore's pool, tests).
+ *
+ * @example
+ * ```ts
+ * const pool = await openPool('shop', { state: new MemoryPoolState('shop') });
+ * ```
+ */
 export class MemoryPoolState implements PoolState {
   readonly location: string;
   readonly #snapshot: PoolSnapshot = emptySnapshot();

@@ -128,7 +128,8 @@ export class Pool implements AsyncDisposable {
       throw error;
     }
     const outcome = await classifyResponse(response, (request.method ?? 'GET').toUpperCase(), this.#classify);
-    this.#emit([await this.state.record(name, outcome, this.#limits, this.#now())]);
+    // A good answer only clears failed refreshes: with none to clear, the state is not touched.
+    if (outcome.kind !== 'ok' || taken.members[name]?.refreshFailures !== 0) this.#emit([await this.state.record(name, outcome, this.#limits, this.#now())]);
     return Object.assign(response, { session: name });
   }
 

@@ -73,7 +73,15 @@ export async function poolStatus(prefix: string, options: PoolStatusOptions = {}
   return { pool, state: state.location, members };
 }
 
-/** Makes accounts of a pool ready again (all of them when `names` is empty); returns what changed. */
+/**
+ * Makes accounts of a pool ready again (all of them when `names` is empty), counters cleared;
+ * returns what changed.
+ *
+ * @example
+ * ```ts
+ * await resetPool('shop', ['shop-dave']); // recorded again after it was retired
+ * ```
+ */
 export async function resetPool(prefix: string, names: readonly string[] = [], options: PoolStatusOptions = {}): Promise<StateChange[]> {
   const store = options.store ?? defaultStore();
   const { pool, names: all } = await poolMembers(store, prefix);
