@@ -24,6 +24,11 @@ export type { SessionClient as Session, ReplayRequestOptions, ReplayResponse } f
 export type { CookieAccess } from './replay/jar.js';
 export type { ClientOptions, Refresher, RefreshReason, ReplayEvent, RetryOptions, Timeouts } from './replay/options.js';
 export type { Session as SessionFile, Cookie } from './session/schema/index.js';
+export { openPool, Pool, type PoolOptions, type PoolRequestOptions, type PoolResponse } from './pool/pool.js';
+export { poolStatus, resetPool, type PoolMemberStatus, type PoolStatus, type PoolStatusOptions } from './pool/status.js';
+export { FilePoolState } from './pool/file-state.js';
+export { MemoryPoolState } from './pool/memory-state.js';
+export type { MemberState, MemberStatus, Outcome, PickStrategy, PoolLimits, PoolSnapshot, PoolState, StateChange, TakeRequest, TakeResult } from './pool/types.js';
 export { SessionjarError, isSessionjarError, type ErrorCode } from './core/errors.js';
 export { FileStore, type FileStoreOptions, type WithLockOptions } from './store/file-store.js';
 export { MemoryStore } from './store/memory-store.js';

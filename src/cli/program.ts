@@ -21,6 +21,7 @@ import { makeDemoCommand } from './commands/demo.js';
 import { makeEditCommand } from './commands/edit.js';
 import { makeServeCommand } from './commands/serve.js';
 import { makeExecCommand } from './commands/exec.js';
+import { makePoolCommand } from './commands/pool.js';
 
 /**
  * Builds the command tree. Each command lives in commands/<name>.ts and loads its heavy modules
@@ -36,7 +37,7 @@ export function makeProgram(): Command {
     .exitOverride();
   // In the order of a session's life: record it, use it, keep it fresh, manage and convert it.
   const commands = [
-    makeRecordCommand(), makeOpenCommand(), makeRequestCommand(), makeServeCommand(), makeExecCommand(), makeStatusCommand(), makeRefreshCommand(),
+    makeRecordCommand(), makeOpenCommand(), makeRequestCommand(), makePoolCommand(), makeServeCommand(), makeExecCommand(), makeStatusCommand(), makeRefreshCommand(),
     makeListCommand(), makeInspectCommand(), makeEditCommand(), makeImportCommand(), makeExportCommand(), makeRmCommand(),
     makeEncryptCommand(), makeDecryptCommand(), makeDoctorCommand(), makeDemoCommand(), makeSchemaCommand(),
   ];

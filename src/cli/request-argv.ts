@@ -39,6 +39,7 @@ export const REQUEST_FLAGS = [
   '--csrf-from <page-url>',
   '--csrf-field <name>',
   '--csrf-header <name>',
+  '--pool <prefix>',
 ] as const;
 
 /** Options whose values collect into a list rather than replace each other. */

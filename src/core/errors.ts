@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   'REFRESH_FAILED',
   'ENCRYPTION_ERROR',
   'PASSPHRASE_REQUIRED',
+  'POOL_EXHAUSTED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

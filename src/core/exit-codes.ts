@@ -27,6 +27,7 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
   ENCRYPTION_ERROR: 14,
   PASSPHRASE_REQUIRED: 14,
   TOKEN_NOT_FOUND: 17,
+  POOL_EXHAUSTED: 18,
   HTTP_ERROR: 22,
 };
 

@@ -18,7 +18,7 @@ import { tempDir } from '../helpers/temp-dir.js';
  * NOT_HERE. A command missing from the CLI fails the test, and so does a new one until it is here
  * (and its output paths are in cases()).
  */
-const COMMANDS = ['record', 'open', 'request', 'status', 'refresh', 'list', 'inspect', 'edit', 'import', 'export', 'rm', 'encrypt', 'decrypt', 'doctor', 'demo', 'schema', 'serve', 'exec', 'help'];
+const COMMANDS = ['record', 'open', 'request', 'pool', 'status', 'refresh', 'list', 'inspect', 'edit', 'import', 'export', 'rm', 'encrypt', 'decrypt', 'doctor', 'demo', 'schema', 'serve', 'exec', 'help'];
 
 const b64url = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const JWT = `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url({ sub: 'demo', exp: Math.floor(Date.now() / 1000) + 3600 })}.SIGNATUREjwtSECRETpart0123456789`;
@@ -137,6 +137,10 @@ function cases(origin: string, dir: string): [string, string[], Record<string, s
     ['request', ['request', 'jar', `${origin}/fail`, '--fail', '--json', '{}'], debug],
     ['request', ['request', 'jar', 'http://127.0.0.1:1/refused', '-v'], debug],
     ['status', ['status', 'jar']],
+    // A pool of one (jar-pool, a copy of jar): its request path and its state.
+    ['request', ['request', '--pool', 'jar', me, '-i', '-v']],
+    ['pool', ['pool', 'status', 'jar']],
+    ['pool', ['pool', 'status', 'jar', '--json']],
     ['status', ['status', 'jar', '--json', '--probe']],
     ['refresh', ['refresh', 'jar', '--no-interactive', '-v'], debug],
     ['refresh', ['refresh', 'jar', '--no-interactive', '--json']],
@@ -162,6 +166,7 @@ for (const encrypted of [false, true]) {
     const dir = tempDir('sj-redact-');
     chmodSync(dir, 0o700);
     writeFileSync(join(dir, 'jar.json'), serializeSession(sessionFor(server.origin)), { mode: 0o600 });
+    writeFileSync(join(dir, 'jar-pool.json'), serializeSession({ ...sessionFor(server.origin), name: 'jar-pool' }), { mode: 0o600 });
     writeFileSync(join(dir, 'broken.json'), `{"version":1,"cookies":[{"name":"sid","value":${SECRETS.brokenFile}}]}`, { mode: 0o600 });
     const env: Record<string, string> = encrypted ? { SESSIONJAR_PASSPHRASE: SECRETS.passphrase } : {};
     if (encrypted) {

@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable, Writable } from 'node:stream';
 import { SessionjarError, isSessionjarError } from '../../core/errors.js';
 import { redactHeader, registerSecrets, scrubText } from '../../core/redact.js';
+import type { ReplayResponse } from '../../replay/client.js';
 import type { ClientOptions, ReplayEvent } from '../../replay/options.js';
 import { describeCookieSizes } from '../../replay/cookie-size.js';
 import type { SessionStore } from '../../store/types.js';
@@ -34,6 +35,8 @@ export interface RequestCliOptions {
   csrf?: CsrfPlan;
   /** Log in again this long before the expiry (the refresher's default when absent). */
   marginSeconds?: number;
+  /** --pool: send through the next ready account of this pool (`session` is then the prefix). */
+  pool?: string;
   client: ClientOptions;
 }
 
@@ -65,6 +68,7 @@ export interface RawOptions extends CsrfRaw {
   margin?: string;
   verbose?: boolean;
   reveal?: boolean;
+  pool?: string;
 }
 
 /** Default CLI timeouts, each capped by --timeout: a dead server fails fast, a slow body may take the whole budget. */
@@ -76,7 +80,7 @@ export function makeRequestCommand(): Command {
     .alias('req')
     .description('Send one HTTP request as the recorded user; the body goes to stdout as raw bytes')
     .argument('<name>', 'session name, or path of a session file')
-    .argument('<url>', 'absolute http(s) URL')
+    .argument('[url]', 'absolute http(s) URL (with --pool, the only argument)')
     .option('-X, --method <method>', 'HTTP method (default GET, POST with -d or --json)')
     .option('-H, --header <header>', "extra header 'Name: value' (repeatable)", (value: string, list: string[]) => [...list, value], [])
     .option('-d, --data <data>', 'request body: text, @file, or @- for stdin (Content-Type form-urlencoded unless set)')
@@ -100,23 +104,31 @@ export function makeRequestCommand(): Command {
     .option('--csrf-from <page-url>', 'first GET this page and read a CSRF token from its HTML (an <input> or <meta> named --csrf-field)')
     .option('--csrf-field <name>', 'name of the token in the page (sectok, csrfmiddlewaretoken, authenticity_token, csrf-token); sent as this form or JSON field')
     .option('--csrf-header <name>', 'send the token as this header instead of a body field (e.g. X-CSRF-Token)')
+    .option('--pool <prefix>', 'send as the next ready account of the pool <prefix>-… (round-robin; see `sessionjar pool status`); give only the URL')
     .addHelpText(
       'after',
       [
         '',
         'Examples:',
         '  sessionjar request github https://api.github.com/user',
+        '  sessionjar request --pool shop https://shop.example/api/orders',
         "  sessionjar req shop https://shop.example/api/cart -X POST --json '{\"sku\":\"A1\",\"qty\":2}'",
         '  sessionjar req intranet https://intranet.example/report.pdf -o report.pdf --fail',
         '  echo "q=1" | sessionjar req app https://app.example/search -d @- -i -v',
         "  sessionjar req wiki https://wiki.example/doku.php -d 'id=start&do=save' --csrf-from 'https://wiki.example/doku.php?id=start&do=edit' --csrf-field sectok",
       ].join('\n'),
     )
-    .action((name: string, url: string, raw: RawOptions, command: Command) => runRequest(name, url, raw, storeFor(command)));
+    .action((name: string, url: string | undefined, raw: RawOptions, command: Command) => runRequest(name, url, raw, storeFor(command)));
 }
 
 /** The command's action; also run without commander for a plain command line (cli/request-fast.ts). */
-export async function runRequest(name: string, url: string, raw: RawOptions, store: SessionStore): Promise<void> {
+export async function runRequest(name: string, url: string | undefined, raw: RawOptions, store: SessionStore): Promise<void> {
+  // `request --pool shop <url>`: the one argument is the URL, the pool stands for the session.
+  if (raw.pool !== undefined && url !== undefined) {
+    throw new SessionjarError('USAGE', `--pool ${raw.pool} picks the session: give only the URL, as in \`sessionjar request --pool ${raw.pool} ${url}\`.`);
+  }
+  if (raw.pool === undefined && url === undefined) throw new SessionjarError('USAGE', "missing required argument 'url': give it after the session name, as in `sessionjar request github https://api.github.com/user`.");
+  const [session, target] = raw.pool === undefined ? [name, url as string] : [raw.pool, name];
   // process.stdin sets up a stream on first read of it: only a body from `@-` needs one.
   const io = {
     stdout: process.stdout,
@@ -125,7 +137,7 @@ export async function runRequest(name: string, url: string, raw: RawOptions, sto
       return process.stdin;
     },
   };
-  const options = await parseRequestOptions(name, url, raw, io);
+  const options = await parseRequestOptions(session, target, raw, io);
   await sendRequest(options, store, io);
 }
 
@@ -152,6 +164,7 @@ export async function parseRequestOptions(session: string, url: string, raw: Raw
     setDefault(headers, 'content-type', 'application/json');
     setDefault(headers, 'accept', 'application/json');
   }
+  if (raw.pool !== undefined && raw.csrfFrom !== undefined) throw new SessionjarError('USAGE', '--csrf-from cannot be used with --pool: the token and the request must come from the same account.');
   const csrf = planCsrf(raw, headers, body);
   body = csrf.body;
   const method = (raw.method ?? (body === undefined ? 'GET' : 'POST')).toUpperCase();
@@ -175,6 +188,7 @@ export async function parseRequestOptions(session: string, url: string, raw: Raw
     reveal: raw.reveal === true,
     ...(csrf.plan ? { csrf: csrf.plan } : {}),
     ...(raw.margin === undefined ? {} : { marginSeconds: seconds(raw.margin, '--margin') }),
+    ...(raw.pool === undefined ? {} : { pool: raw.pool }),
     client: {
       http2: raw.http2 === true,
       trustEnv: raw.trustEnv,
@@ -198,11 +212,12 @@ export async function parseRequestOptions(session: string, url: string, raw: Raw
  * updates are saved; throws HTTP_ERROR for --fail on status ≥ 400.
  */
 export async function sendRequest(options: RequestCliOptions, store: SessionStore, io: RequestIo): Promise<void> {
-  const { openSession } = await import('../../replay/client.js');
   // Without -v only a 431 is told about (which cookies made the request too large for the server).
   const onEvent = options.verbose
     ? (event: ReplayEvent) => io.stderr.write(describeEvent(event, options.reveal))
     : (event: ReplayEvent) => event.type === 'headers-too-large' && io.stderr.write(`sessionjar: note: ${tooLargeNote(event, options.reveal)}\n`);
+  if (options.pool !== undefined) return (await import('../pool-request.js')).sendThroughPool(options, store, io, onEvent);
+  const { openSession } = await import('../../replay/client.js');
   // autoRefresh: the refresher logs in again when the session is stale or answered as logged out.
   const refresher =
     options.client.autoRefresh === false
@@ -225,33 +240,38 @@ export async function sendRequest(options: RequestCliOptions, store: SessionStor
       headers,
       ...(body === undefined ? {} : { body }),
     });
-    if (options.fail && res.status >= 400) {
-      await res.body.dump();
-      throw new SessionjarError('HTTP_ERROR', `${options.method} ${res.url} returned HTTP ${res.status} ${statusText(res.status, res.statusText)}.`, {
-        details: { status: res.status, url: res.url },
-      });
-    }
-    const out = options.output === undefined ? io.stdout : createWriteStream(options.output);
-    if (options.include) {
-      // The head may echo a cookie some hop set: those are secrets too.
-      // The session's own cookies are known to the scrubber while it is open; a refused one is not.
-      if (!options.reveal) registerSecrets(setCookieValues(res.headers['set-cookie']));
-      out.write(formatHead(res.status, res.statusText, res.headers, options.reveal));
-    }
-    try {
-      await pipeline(res.body, out, { end: out !== io.stdout });
-    } catch (error) {
-      if (isSessionjarError(error)) throw error;
-      const code = (error as NodeJS.ErrnoException).code;
-      // The reader went away (`| head`): like curl, stop quietly.
-      if (code === 'EPIPE' && out === io.stdout) return;
-      if (options.output !== undefined && code?.startsWith('E')) {
-        throw new SessionjarError('IO_ERROR', `-o ${options.output}: cannot write the body (${code}).`, { cause: error });
-      }
-      throw error;
-    }
+    await writeResponse(res, options, io);
   } finally {
     await session.close();
+  }
+}
+
+/** Writes an answer as the options ask: --fail, -i, -o; EPIPE on stdout ends quietly. */
+export async function writeResponse(res: ReplayResponse, options: RequestCliOptions, io: RequestIo): Promise<void> {
+  if (options.fail && res.status >= 400) {
+    await res.body.dump();
+    throw new SessionjarError('HTTP_ERROR', `${options.method} ${res.url} returned HTTP ${res.status} ${statusText(res.status, res.statusText)}.`, {
+      details: { status: res.status, url: res.url },
+    });
+  }
+  const out = options.output === undefined ? io.stdout : createWriteStream(options.output);
+  if (options.include) {
+    // The head may echo a cookie some hop set: those are secrets too.
+    // The session's own cookies are known to the scrubber while it is open; a refused one is not.
+    if (!options.reveal) registerSecrets(setCookieValues(res.headers['set-cookie']));
+    out.write(formatHead(res.status, res.statusText, res.headers, options.reveal));
+  }
+  try {
+    await pipeline(res.body, out, { end: out !== io.stdout });
+  } catch (error) {
+    if (isSessionjarError(error)) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    // The reader went away (`| head`): like curl, stop quietly.
+    if (code === 'EPIPE' && out === io.stdout) return;
+    if (options.output !== undefined && code?.startsWith('E')) {
+      throw new SessionjarError('IO_ERROR', `-o ${options.output}: cannot write the body (${code}).`, { cause: error });
+    }
+    throw error;
   }
 }
 
