@@ -1,5 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytes } from 'node:crypto';
+import type { AsyncLocalStorage } from 'node:async_hooks';
 import { SessionjarError } from '../core/errors.js';
 import { generationOf } from '../session/merge.js';
 import { touch } from '../session/new-session.js';
@@ -10,8 +9,7 @@ import { envelopeHeaderOf, keyForWriting, openFileText, rememberSecrets, sealFil
 import { defaultKeyProvider, type KeyProvider } from './keys.js';
 import { checkLockScope, checkSessionName, isPathRef } from './names.js';
 import { connectRedis, displayRedisUrl, redisError, type RedisClient, type RedisConnectOptions } from './redis-connect.js';
-import { withRedisLock, type HeldLock } from './redis-lock.js';
-import { COMMIT, runScript } from './redis-scripts.js';
+import type { HeldLock } from './redis-lock.js';
 import type { SaveOptions, SessionEntry, SessionStore } from './types.js';
 
 export interface RedisStoreOptions extends RedisConnectOptions {
@@ -62,8 +60,11 @@ export class RedisStore implements SessionStore {
   #client: Promise<RedisClient> | undefined;
   /** Per session, the tail of this process's queue of writes: they conflict only with other processes. */
   readonly #queues = new Map<string, Promise<unknown>>();
-  /** The locks held by the code running now, so a write inside `withLock` is fenced by its lock. */
-  readonly #held = new AsyncLocalStorage<HeldLock[]>();
+  /**
+   * The locks held by the code running now, so a write inside `withLock` is fenced by its lock.
+   * Made by the first `withLock`: a plain request on the file store never loads what Redis needs.
+   */
+  #held: AsyncLocalStorage<HeldLock[]> | undefined;
 
   constructor(options: RedisStoreOptions) {
     this.where = displayRedisUrl(options.url);
@@ -157,13 +158,15 @@ export class RedisStore implements SessionStore {
   async withLock<T>(ref: string, scope: string, fn: () => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
     const key = `${this.#key(ref)}:lock:${checkLockScope(scope)}`;
     const client = await this.#redis();
+    const { withRedisLock } = await import('./redis-lock.js');
+    const held = (this.#held ??= new (await import('node:async_hooks')).AsyncLocalStorage());
     const lockOptions = {
       ttlMs: this.#options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS,
       timeoutMs: options.timeoutMs ?? this.#options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
       maxHoldMs: MAX_LOCK_HOLD_MS,
       what: `the "${scope}" lock of ${ref} in Redis at ${this.where}`,
     };
-    return this.#call(() => withRedisLock(client, key, lockOptions, (lock) => this.#held.run([...(this.#held.getStore() ?? []), lock], fn)));
+    return this.#call(() => withRedisLock(client, key, lockOptions, (lock) => held.run([...(held.getStore() ?? []), lock], fn)));
   }
 
   /** Every session under the prefix, sorted by name; one that fails to load comes with its error. */
@@ -206,7 +209,7 @@ export class RedisStore implements SessionStore {
     options: SaveOptions,
   ): Promise<Session> {
     const key = this.#key(ref);
-    const fence = this.#held.getStore()?.find((lock) => lock.key.startsWith(`${key}:lock:`) && lock.held);
+    const fence = this.#held?.getStore()?.find((lock) => lock.key.startsWith(`${key}:lock:`) && lock.held);
     return this.#serialise(key, async () => {
       for (let attempt = 1; ; attempt++) {
         const stored = await this.#read(ref);
@@ -227,6 +230,7 @@ export class RedisStore implements SessionStore {
   /** true when written, false on a conflict. A reply lost to a timeout is settled by reading the tag back. */
   async #commit(key: string, expected: string, text: string, generation: number, fence: HeldLock | undefined): Promise<boolean> {
     const client = await this.#redis();
+    const [{ randomBytes }, { COMMIT, runScript }] = await Promise.all([import('node:crypto'), import('./redis-scripts.js')]);
     const writer = randomBytes(16).toString('hex');
     const args = [expected, text, String(generation), writer, fence?.held ? fence.token : ''];
     let reply: [number, string];
