@@ -1,0 +1,84 @@
+import { expect, test } from '@playwright/test';
+import { execFile } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { newSession } from '../../src/session/new-session.js';
+import type { Session } from '../../src/session/schema/index.js';
+import { RedisStore } from '../../src/store/redis-store.js';
+import { bundleScript } from '../helpers/bundle.js';
+import { startRedis } from '../helpers/redis.js';
+import { startHttpServer, type TestServer } from '../helpers/servers.js';
+
+const run = promisify(execFile);
+const WORKERS = 8;
+
+/**
+ * An API that takes the cookie `sid` its token endpoint sets; the token endpoint rotates refresh
+ * tokens and refuses a used one, as OAuth servers with rotation do (two refreshes at once: one fails).
+ */
+async function rotatingApp(): Promise<TestServer & { revoke: () => void; logins: () => number; refused: () => number }> {
+  let sid = 'at-0';
+  let refresh = 'rt-0';
+  let logins = 0;
+  let refused = 0;
+  const server = await startHttpServer((req, res) => {
+    if (req.url === '/oauth/token') {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        res.setHeader('content-type', 'application/json');
+        if (new URLSearchParams(body).get('refresh_token') !== refresh) {
+          refused++;
+          return void res.writeHead(400).end('{"error":"invalid_grant"}');
+        }
+        logins++;
+        sid = `at-${logins}`;
+        refresh = `rt-${logins}`;
+        res.setHeader('set-cookie', `sid=${sid}; Path=/; HttpOnly`);
+        res.end(JSON.stringify({ access_token: sid, refresh_token: refresh }));
+      });
+      return;
+    }
+    if (!(req.headers.cookie ?? '').split('; ').includes(`sid=${sid}`)) return void res.writeHead(401).end();
+    res.end('ok');
+  });
+  return Object.assign(server, { revoke: () => void (sid = 'revoked'), logins: () => logins, refused: () => refused });
+}
+
+function session(origin: string): Session {
+  return {
+    ...newSession('app'),
+    cookies: [{ name: 'sid', value: 'at-0', domain: '127.0.0.1', hostOnly: true, path: '/', expires: null, httpOnly: true, secure: false, setAt: Date.now() - 60_000 }],
+    origins: [{ origin, localStorage: { refresh_token: 'rt-0' }, sessionStorage: {} }],
+    tokens: { jwts: [], oauth: { tokenEndpoint: `${origin}/oauth/token`, refreshToken: { storage: 'localStorage', origin, key: 'refresh_token' } } },
+  };
+}
+
+test(`${WORKERS} processes on one Redis store meet a logged-out session at once: one login at the server, all go on with it`, async () => {
+  test.setTimeout(90_000);
+  const [redis, server] = await Promise.all([startRedis(), rotatingApp()]);
+  // Inside the repository, so the bundle's external packages resolve from node_modules.
+  const out = join(process.cwd(), 'test-results', `redis-fleet-${process.pid}`);
+  mkdirSync(out, { recursive: true });
+  const store = new RedisStore({ url: redis.url, keys: null });
+  try {
+    const worker = await bundleScript('test/helpers/redis-refresh-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core', '@redis/client']);
+    await store.save('app', session(server.origin));
+    server.revoke();
+    const results = await Promise.all(
+      Array.from({ length: WORKERS }, () => run(process.execPath, [worker, redis.url, 'app', `${server.origin}/api`], { timeout: 60_000 }).then((r) => r.stdout.trim())),
+    );
+    expect(results.filter((r) => !r.startsWith('status=200 '))).toEqual([]);
+    expect(results.filter((r) => r === 'status=200 refreshed=oauth')).toHaveLength(1);
+    expect(server.logins()).toBe(1);
+    expect(server.refused()).toBe(0);
+    const stored = await store.load('app');
+    expect(stored.generation).toBe(1);
+    expect(stored.cookies.find((c) => c.name === 'sid')?.value).toBe('at-1');
+  } finally {
+    await store.close();
+    await Promise.all([redis.stop(), server.close()]);
+    rmSync(out, { recursive: true, force: true });
+  }
+});
