@@ -1,12 +1,12 @@
 // A separate process that opens a session in a Redis store with auto-refresh and sends one request,
 // for the fleet refresh test. Bundled by test/helpers/bundle.ts.
-//   <store-url> <name> <url>: prints `status=<n> refreshed=<strategy|elsewhere|none>`, or the error code.
+//   <store-url> <name> <url> [lock-ttl-ms]: prints `status=<n> refreshed=<strategy|elsewhere|none>`, or the error code.
 import { createRefresher } from '../../src/refresh/refresher.js';
 import { openSession } from '../../src/replay/client.js';
 import { RedisStore } from '../../src/store/redis-store.js';
 
-const [url, name, target] = process.argv.slice(2);
-const store = new RedisStore({ url: url!, keys: null });
+const [url, name, target, ttl] = process.argv.slice(2);
+const store = new RedisStore({ url: url!, keys: null, ...(ttl ? { lockTtlMs: Number(ttl) } : {}) });
 let refreshed = 'none';
 const refresher = createRefresher({ store, name: name!, interactive: false, onRefresh: (r) => (refreshed = r.strategy ?? 'elsewhere') });
 try {

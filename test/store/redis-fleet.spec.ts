@@ -1,8 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { createClient } from '@redis/client';
 import { newSession } from '../../src/session/new-session.js';
 import type { Session } from '../../src/session/schema/index.js';
 import { RedisStore } from '../../src/store/redis-store.js';
@@ -17,12 +18,21 @@ const WORKERS = 8;
  * An API that takes the cookie `sid` its token endpoint sets; the token endpoint rotates refresh
  * tokens and refuses a used one, as OAuth servers with rotation do (two refreshes at once: one fails).
  */
-async function rotatingApp(): Promise<TestServer & { revoke: () => void; logins: () => number; refused: () => number }> {
+async function rotatingApp(): Promise<
+  TestServer & { revoke: () => void; logins: () => number; refused: () => number; stallNextLogin: () => Promise<void> }
+> {
   let sid = 'at-0';
   let refresh = 'rt-0';
   let logins = 0;
   let refused = 0;
+  // A login asked for while this is set never gets an answer; the promise says it was asked for.
+  let stall: (() => void) | undefined;
   const server = await startHttpServer((req, res) => {
+    if (req.url === '/oauth/token' && stall) {
+      stall();
+      stall = undefined;
+      return;
+    }
     if (req.url === '/oauth/token') {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
@@ -43,7 +53,8 @@ async function rotatingApp(): Promise<TestServer & { revoke: () => void; logins:
     if (!(req.headers.cookie ?? '').split('; ').includes(`sid=${sid}`)) return void res.writeHead(401).end();
     res.end('ok');
   });
-  return Object.assign(server, { revoke: () => void (sid = 'revoked'), logins: () => logins, refused: () => refused });
+  const stallNextLogin = () => new Promise<void>((resolve) => (stall = resolve));
+  return Object.assign(server, { revoke: () => void (sid = 'revoked'), logins: () => logins, refused: () => refused, stallNextLogin });
 }
 
 function session(origin: string): Session {
@@ -76,6 +87,42 @@ test(`${WORKERS} processes on one Redis store meet a logged-out session at once:
     const stored = await store.load('app');
     expect(stored.generation).toBe(1);
     expect(stored.cookies.find((c) => c.name === 'sid')?.value).toBe('at-1');
+  } finally {
+    await store.close();
+    await Promise.all([redis.stop(), server.close()]);
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('a holder killed (SIGKILL) mid-login: another process takes the lock once its TTL runs out and logs in, once', async () => {
+  test.setTimeout(90_000);
+  const [redis, server] = await Promise.all([startRedis(), rotatingApp()]);
+  const out = join(process.cwd(), 'test-results', `redis-fleet-kill-${process.pid}`);
+  mkdirSync(out, { recursive: true });
+  const store = new RedisStore({ url: redis.url, keys: null });
+  const ttl = 1500;
+  try {
+    const worker = await bundleScript('test/helpers/redis-refresh-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core', '@redis/client']);
+    await store.save('app', session(server.origin));
+    server.revoke();
+    const asked = server.stallNextLogin();
+    const holder = spawn(process.execPath, [worker, redis.url, 'app', `${server.origin}/api`, String(ttl)], { stdio: 'ignore' });
+    await asked;
+    // The holder is inside its login, holding the fleet's refresh lock.
+    const raw = createClient({ url: redis.url, RESP: 2 });
+    await raw.connect();
+    const lockTtl = await raw.pTTL('sessionjar:{app}:lock:refresh');
+    raw.destroy();
+    expect(lockTtl).toBeGreaterThan(0);
+    holder.kill('SIGKILL');
+    await new Promise((resolve) => holder.once('exit', resolve));
+    const started = Date.now();
+    const next = await run(process.execPath, [worker, redis.url, 'app', `${server.origin}/api`, String(ttl)], { timeout: 60_000 });
+    expect(next.stdout).toBe('status=200 refreshed=oauth\n');
+    // It waited for the dead holder's lock to expire rather than stealing it.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(ttl / 2);
+    expect([server.logins(), server.refused()]).toEqual([1, 0]);
+    expect((await store.load('app')).generation).toBe(1);
   } finally {
     await store.close();
     await Promise.all([redis.stop(), server.close()]);
