@@ -10,6 +10,7 @@ import { defaultKeyProvider, type KeyProvider } from './keys.js';
 import { checkLockScope, checkSessionName, isPathRef } from './names.js';
 import { connectRedis, displayRedisUrl, redisError, type RedisClient, type RedisConnectOptions } from './redis-connect.js';
 import type { HeldLock } from './redis-lock.js';
+import { scanSessionNames, sessionNotFound } from './redis-keys.js';
 import type { SaveOptions, SessionEntry, SessionStore } from './types.js';
 
 export interface RedisStoreOptions extends RedisConnectOptions {
@@ -21,6 +22,11 @@ export interface RedisStoreOptions extends RedisConnectOptions {
   lockTimeoutMs?: number;
   /** A lock's time to live between heartbeats: a crashed holder's lock is free after it. Default 15 s. */
   lockTtlMs?: number;
+  /**
+   * After a failed login (REFRESH_FAILED, SESSION_EXPIRED, LOGIN_FAILED inside `withLock`), the other
+   * processes get that failure at once for this long instead of each trying again. Default 30 s; 0: off.
+   */
+  failureCooldownMs?: number;
 }
 
 /** What is stored for a session: the file store's file text, and the tag of the write that made it. */
@@ -33,6 +39,7 @@ const MAX_WRITE_ATTEMPTS = 50;
 const DEFAULT_LOCK_TIMEOUT_MS = 120_000;
 const DEFAULT_LOCK_TTL_MS = 15_000;
 const MAX_LOCK_HOLD_MS = 15 * 60_000;
+const DEFAULT_FAILURE_COOLDOWN_MS = 30_000;
 
 /**
  * Sessions in Redis, shared by every process and machine that points at the same server. Each
@@ -153,12 +160,14 @@ export class RedisStore implements SessionStore {
 
   /**
    * Runs `fn` holding the Redis lock `<prefix>{name}:lock:<scope>` (redis-lock.ts). While it holds
-   * it, this store's writes to the session are fenced: refused once the lock is lost.
+   * it, this store's writes to the session are fenced: refused once the lock is lost. A failed login
+   * in it is shared with the other processes for a cool-down (redis-failure.ts).
    */
   async withLock<T>(ref: string, scope: string, fn: () => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
     const key = `${this.#key(ref)}:lock:${checkLockScope(scope)}`;
     const client = await this.#redis();
-    const { withRedisLock } = await import('./redis-lock.js');
+    const [{ withRedisLock }, { withFailureCooldown }] = await Promise.all([import('./redis-lock.js'), import('./redis-failure.js')]);
+    const cooldown = this.#options.failureCooldownMs ?? DEFAULT_FAILURE_COOLDOWN_MS;
     const held = (this.#held ??= new (await import('node:async_hooks')).AsyncLocalStorage());
     const lockOptions = {
       ttlMs: this.#options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS,
@@ -166,27 +175,27 @@ export class RedisStore implements SessionStore {
       maxHoldMs: MAX_LOCK_HOLD_MS,
       what: `the "${scope}" lock of ${ref} in Redis at ${this.where}`,
     };
-    return this.#call(() => withRedisLock(client, key, lockOptions, (lock) => held.run([...(held.getStore() ?? []), lock], fn)));
+    // fn's own errors go out as they are; only the lock's talk with Redis becomes IO_ERROR.
+    const own = new WeakSet<object>();
+    const marked = () =>
+      fn().catch((error: unknown) => {
+        if (typeof error === 'object' && error !== null) own.add(error);
+        throw error;
+      });
+    const guarded = () => withFailureCooldown(client, this.#key(ref), key, cooldown, marked);
+    try {
+      return await withRedisLock(client, key, lockOptions, (lock) => held.run([...(held.getStore() ?? []), lock], guarded));
+    } catch (error) {
+      throw typeof error === 'object' && error !== null && own.has(error) ? error : redisError(this.where, error);
+    }
   }
 
   /** Every session under the prefix, sorted by name; one that fails to load comes with its error. */
   async list(): Promise<SessionEntry[]> {
     const client = await this.#redis();
-    const pattern = new RegExp(`^${this.prefix.replace(/[.]/g, '\\.')}\\{([^}]+)\\}$`);
-    const names = new Set<string>();
-    let cursor = '0';
-    do {
-      const [next, keys] = await this.#call(() =>
-        client.sendCommand<[string, string[]]>(['SCAN', cursor, 'MATCH', `${this.prefix}{*}`, 'COUNT', '500', 'TYPE', 'hash']),
-      );
-      cursor = next;
-      for (const key of keys) {
-        const name = pattern.exec(key)?.[1];
-        if (name) names.add(name);
-      }
-    } while (cursor !== '0');
+    const names = await this.#call(() => scanSessionNames(client, this.prefix));
     const entries: SessionEntry[] = [];
-    for (const name of [...names].sort()) {
+    for (const name of names) {
       const entry: SessionEntry = { name, location: this.locate(name) };
       try {
         entry.session = await this.load(name);
@@ -304,10 +313,6 @@ export class RedisStore implements SessionStore {
   }
 
   #notFound(ref: string): SessionjarError {
-    return new SessionjarError(
-      'SESSION_NOT_FOUND',
-      `no session named "${ref}" in Redis at ${this.where} (key ${this.#key(ref)}). Run \`sessionjar list --store ${this.where}\` to see its sessions, or \`sessionjar push ${ref} --store ${this.where}\` to copy one there from your session files.`,
-      { details: { file: this.locate(ref) } },
-    );
+    return sessionNotFound(ref, this.where, this.#key(ref));
   }
 }

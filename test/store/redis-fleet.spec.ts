@@ -19,7 +19,7 @@ const WORKERS = 8;
  * tokens and refuses a used one, as OAuth servers with rotation do (two refreshes at once: one fails).
  */
 async function rotatingApp(): Promise<
-  TestServer & { revoke: () => void; logins: () => number; refused: () => number; stallNextLogin: () => Promise<void> }
+  TestServer & { revoke: () => void; logins: () => number; refused: () => number; stallNextLogin: () => Promise<void>; refuseLogins: () => void }
 > {
   let sid = 'at-0';
   let refresh = 'rt-0';
@@ -27,6 +27,7 @@ async function rotatingApp(): Promise<
   let refused = 0;
   // A login asked for while this is set never gets an answer; the promise says it was asked for.
   let stall: (() => void) | undefined;
+  let refuseAll = false;
   const server = await startHttpServer((req, res) => {
     if (req.url === '/oauth/token' && stall) {
       stall();
@@ -38,7 +39,7 @@ async function rotatingApp(): Promise<
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
         res.setHeader('content-type', 'application/json');
-        if (new URLSearchParams(body).get('refresh_token') !== refresh) {
+        if (refuseAll || new URLSearchParams(body).get('refresh_token') !== refresh) {
           refused++;
           return void res.writeHead(400).end('{"error":"invalid_grant"}');
         }
@@ -54,7 +55,7 @@ async function rotatingApp(): Promise<
     res.end('ok');
   });
   const stallNextLogin = () => new Promise<void>((resolve) => (stall = resolve));
-  return Object.assign(server, { revoke: () => void (sid = 'revoked'), logins: () => logins, refused: () => refused, stallNextLogin });
+  return Object.assign(server, { revoke: () => void (sid = 'revoked'), logins: () => logins, refused: () => refused, stallNextLogin, refuseLogins: () => void (refuseAll = true) });
 }
 
 function session(origin: string): Session {
@@ -123,6 +124,33 @@ test('a holder killed (SIGKILL) mid-login: another process takes the lock once i
     expect(Date.now() - started).toBeGreaterThanOrEqual(ttl / 2);
     expect([server.logins(), server.refused()]).toEqual([1, 0]);
     expect((await store.load('app')).generation).toBe(1);
+  } finally {
+    await store.close();
+    await Promise.all([redis.stop(), server.close()]);
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test(`a login that fails is tried once for the fleet: the other ${WORKERS - 1} processes get its failure and reason at once`, async () => {
+  test.setTimeout(90_000);
+  const [redis, server] = await Promise.all([startRedis(), rotatingApp()]);
+  const out = join(process.cwd(), 'test-results', `redis-fleet-fail-${process.pid}`);
+  mkdirSync(out, { recursive: true });
+  const store = new RedisStore({ url: redis.url, keys: null });
+  try {
+    const worker = await bundleScript('test/helpers/redis-refresh-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core', '@redis/client']);
+    await store.save('app', session(server.origin));
+    server.revoke();
+    server.refuseLogins();
+    const results = await Promise.all(
+      Array.from({ length: WORKERS }, () =>
+        run(process.execPath, [worker, redis.url, 'app', `${server.origin}/api`], { timeout: 60_000 }).then((r) => r.stdout, (e: { stdout: string }) => e.stdout),
+      ),
+    );
+    expect(server.refused()).toBe(1);
+    expect(results.every((r) => r.startsWith('error=REFRESH_FAILED '))).toBe(true);
+    expect(results.filter((r) => r.includes('Another process met this'))).toHaveLength(WORKERS - 1);
+    expect(results.every((r) => r.includes('invalid_grant'))).toBe(true);
   } finally {
     await store.close();
     await Promise.all([redis.stop(), server.close()]);

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { createClient } from '@redis/client';
-import { isSessionjarError } from '../../src/core/errors.js';
+import { SessionjarError, isSessionjarError } from '../../src/core/errors.js';
 import { mergeCookies } from '../../src/session/merge.js';
 import { fixedKeyProvider } from '../../src/store/keys.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -157,6 +157,29 @@ test.describe('RedisStore', () => {
       expect(await held).toBe('done');
     } finally {
       await Promise.all([holder.close(), waiter.close()]);
+    }
+  });
+
+  test('a failed login inside withLock is shared for the cool-down, until the session changes; other errors are not', async () => {
+    const [a, b] = [storeOf('cool:'), storeOf('cool:')];
+    try {
+      await a.save('github', sampleSession('github'));
+      const failing = () => Promise.reject(new SessionjarError('REFRESH_FAILED', 'refresh of session "github" failed: the token endpoint answered 400'));
+      expect(await codeOf(a.withLock('github', 'refresh', failing))).toBe('REFRESH_FAILED');
+      let ran = 0;
+      const error = await b.withLock('github', 'refresh', async () => void ran++).catch((e: unknown) => e);
+      expect([isSessionjarError(error, 'REFRESH_FAILED'), ran]).toEqual([true, 0]);
+      expect((error as Error).message).toMatch(/^refresh of session "github" failed: the token endpoint answered 400\n\(Another process met this \d+ s ago; no process tries again for \d+ s more/);
+      // A fresh login pushed (any write) ends the cool-down.
+      await a.update('github', (s) => ({ ...s, generation: 1 }));
+      await b.withLock('github', 'refresh', async () => void ran++);
+      expect(ran).toBe(1);
+      // A holder's own trouble (a bug, a network error) is not the fleet's.
+      expect(await codeOf(a.withLock('github', 'refresh', () => Promise.reject(new Error('boom'))))).toBe('not a SessionjarError: Error: boom');
+      await b.withLock('github', 'refresh', async () => void ran++);
+      expect(ran).toBe(2);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
     }
   });
 
