@@ -14,11 +14,11 @@ export interface RedisLockOptions {
   what: string;
 }
 
-/** A lock this process holds. `held` turns false when it is released or found lost. */
+/** A lock this process took: `lost` once the heartbeat finds it gone or someone else's, `released` after. */
 export interface HeldLock {
   key: string;
   token: string;
-  held: boolean;
+  state: 'waiting' | 'held' | 'lost' | 'released';
 }
 
 const MAX_POLL_MS = 250;
@@ -27,10 +27,10 @@ const MAX_POLL_MS = 250;
  * Runs `fn` holding a Redis lock: `SET key token NX PX ttl` with a random 128-bit token, extended by
  * a heartbeat every third of the TTL while `fn` runs, released by compare-and-delete (never someone
  * else's lock). Waiters poll with jitter. A holder that loses its lock (paused or cut off past the
- * TTL) sees `held` false; writes fenced with it are refused (redis-store.ts).
+ * TTL) finds it `lost`; writes fenced with it are refused (redis-store.ts).
  */
 export async function withRedisLock<T>(client: RedisClient, key: string, options: RedisLockOptions, fn: (lock: HeldLock) => Promise<T>): Promise<T> {
-  const lock: HeldLock = { key, token: randomBytes(16).toString('hex'), held: false };
+  const lock: HeldLock = { key, token: randomBytes(16).toString('hex'), state: 'waiting' };
   const deadline = Date.now() + options.timeoutMs;
   for (let attempt = 0; ; attempt++) {
     const reply = await client.sendCommand<string | null>(['SET', key, lock.token, 'NX', 'PX', String(options.ttlMs)]);
@@ -45,13 +45,13 @@ export async function withRedisLock<T>(client: RedisClient, key: string, options
     }
     await new Promise((resolve) => setTimeout(resolve, wait));
   }
-  lock.held = true;
+  lock.state = 'held';
   const started = Date.now();
   const beat = setInterval(() => {
     if (Date.now() - started > options.maxHoldMs) return;
     runScript<number>(client, EXTEND, [key], [lock.token, String(options.ttlMs)]).then(
       (extended) => {
-        if (Number(extended) !== 1) lock.held = false;
+        if (Number(extended) !== 1 && lock.state === 'held') lock.state = 'lost';
       },
       // Unreachable for a beat: the next one tries again; past the TTL the commit is fenced.
       () => undefined,
@@ -62,8 +62,8 @@ export async function withRedisLock<T>(client: RedisClient, key: string, options
     return await fn(lock);
   } finally {
     clearInterval(beat);
-    const wasHeld = lock.held;
-    lock.held = false;
+    const wasHeld = lock.state === 'held';
+    lock.state = 'released';
     // Expires by itself if this fails; never deletes a lock another process took since.
     if (wasHeld) await runScript(client, RELEASE, [key], [lock.token]).catch(() => undefined);
   }

@@ -218,7 +218,8 @@ export class RedisStore implements SessionStore {
     options: SaveOptions,
   ): Promise<Session> {
     const key = this.#key(ref);
-    const fence = this.#held?.getStore()?.find((lock) => lock.key.startsWith(`${key}:lock:`) && lock.held);
+    // A lock released since (a write-back timer started inside withLock) fences nothing; a lost one refuses.
+    const fence = this.#held?.getStore()?.find((lock) => lock.key.startsWith(`${key}:lock:`) && lock.state !== 'released');
     return this.#serialise(key, async () => {
       for (let attempt = 1; ; attempt++) {
         const stored = await this.#read(ref);
@@ -241,7 +242,8 @@ export class RedisStore implements SessionStore {
     const client = await this.#redis();
     const [{ randomBytes }, { COMMIT, runScript }] = await Promise.all([import('node:crypto'), import('./redis-scripts.js')]);
     const writer = randomBytes(16).toString('hex');
-    const args = [expected, text, String(generation), writer, fence?.held ? fence.token : ''];
+    // A lock known lost is sent as a token no lock holds, so the script refuses the write.
+    const args = [expected, text, String(generation), writer, fence ? (fence.state === 'held' ? fence.token : 'lost') : ''];
     let reply: [number, string];
     try {
       reply = await runScript<[number, string]>(client, COMMIT, [key, fence?.key ?? `${key}:lock:none`], args);

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,18 +19,19 @@ const WORKERS = 8;
  * tokens and refuses a used one, as OAuth servers with rotation do (two refreshes at once: one fails).
  */
 async function rotatingApp(): Promise<
-  TestServer & { revoke: () => void; logins: () => number; refused: () => number; stallNextLogin: () => Promise<void>; refuseLogins: () => void }
+  TestServer & { revoke: () => void; logins: () => number; refused: () => number; stallNextLogin: () => Promise<(grant: object) => void>; refuseLogins: () => void }
 > {
   let sid = 'at-0';
   let refresh = 'rt-0';
   let logins = 0;
   let refused = 0;
   // A login asked for while this is set never gets an answer; the promise says it was asked for.
-  let stall: (() => void) | undefined;
+  let stall: ((answer: (grant: object) => void) => void) | undefined;
   let refuseAll = false;
   const server = await startHttpServer((req, res) => {
     if (req.url === '/oauth/token' && stall) {
-      stall();
+      // Answered when (if ever) the test says, with the grant it gives.
+      stall((grant) => res.setHeader('content-type', 'application/json').end(JSON.stringify(grant)));
       stall = undefined;
       return;
     }
@@ -54,7 +55,7 @@ async function rotatingApp(): Promise<
     if (!(req.headers.cookie ?? '').split('; ').includes(`sid=${sid}`)) return void res.writeHead(401).end();
     res.end('ok');
   });
-  const stallNextLogin = () => new Promise<void>((resolve) => (stall = resolve));
+  const stallNextLogin = () => new Promise<(grant: object) => void>((resolve) => (stall = resolve));
   return Object.assign(server, { revoke: () => void (sid = 'revoked'), logins: () => logins, refused: () => refused, stallNextLogin, refuseLogins: () => void (refuseAll = true) });
 }
 
@@ -152,6 +153,49 @@ test(`a login that fails is tried once for the fleet: the other ${WORKERS - 1} p
     expect(results.filter((r) => r.includes('Another process met this'))).toHaveLength(WORKERS - 1);
     expect(results.every((r) => r.includes('invalid_grant'))).toBe(true);
   } finally {
+    await store.close();
+    await Promise.all([redis.stop(), server.close()]);
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('a holder stopped (SIGSTOP) past its lock\'s expiry and resumed: its login is refused, the winner\'s session stays', async () => {
+  test.setTimeout(90_000);
+  const [redis, server] = await Promise.all([startRedis(), rotatingApp()]);
+  const out = join(process.cwd(), 'test-results', `redis-fleet-stop-${process.pid}`);
+  mkdirSync(out, { recursive: true });
+  const store = new RedisStore({ url: redis.url, keys: null });
+  const raw = createClient({ url: redis.url, RESP: 2 });
+  const ttl = 1000;
+  let stopped: ChildProcess | undefined;
+  try {
+    const worker = await bundleScript('test/helpers/redis-refresh-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core', '@redis/client']);
+    await raw.connect();
+    await store.save('app', session(server.origin));
+    server.revoke();
+    const asked = server.stallNextLogin();
+    const holder = spawn(process.execPath, [worker, redis.url, 'app', `${server.origin}/api`, String(ttl)], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let late = '';
+    holder.stdout.on('data', (d: Buffer) => (late += d.toString()));
+    const exited = new Promise((resolve) => holder.once('exit', resolve));
+    const answer = await asked;
+    // The holder is inside its login; stopped, its heartbeat stops and its lock runs out.
+    stopped = holder;
+    process.kill(holder.pid!, 'SIGSTOP');
+    await expect.poll(() => raw.exists('sessionjar:{app}:lock:refresh'), { timeout: 10_000 }).toBe(0);
+    const winner = await run(process.execPath, [worker, redis.url, 'app', `${server.origin}/api`, String(ttl)], { timeout: 60_000 });
+    expect(winner.stdout).toBe('status=200 refreshed=oauth\n');
+    // The token endpoint answers the stopped holder's old request; it resumes and tries to commit.
+    answer({ access_token: 'at-paused', refresh_token: 'rt-paused' });
+    process.kill(holder.pid!, 'SIGCONT');
+    await exited;
+    expect(late).toMatch(/^error=REFRESH_FAILED /);
+    expect(late).toContain('lost its lock on the session before writing');
+    const stored = await store.load('app');
+    expect([stored.generation, stored.cookies.find((c) => c.name === 'sid')?.value]).toEqual([1, 'at-1']);
+  } finally {
+    if (stopped && stopped.exitCode === null && stopped.signalCode === null) stopped.kill('SIGKILL');
+    raw.destroy();
     await store.close();
     await Promise.all([redis.stop(), server.close()]);
     rmSync(out, { recursive: true, force: true });
