@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { tempDir } from './temp-dir.js';
 
 export interface RedisServer {
+  /** Its folder (socket, and nothing else: no persistence). */
+  dir: string;
   /** `unix:///…/r.sock?db=0`, for --store and openStore. */
   url: string;
   socket: string;
@@ -17,10 +19,10 @@ const INSTALL_HINT = 'redis-server is not installed: run `bash scripts/install-r
  * A private redis-server (Debian's) on a unix socket in a fresh folder: no TCP port, no
  * persistence, extra `args` as redis-server options (`['--maxmemory-policy', 'allkeys-lru']`).
  * Throws, failing the test, when redis-server is missing: tests that need Redis never skip.
+ * `dir`: the folder of a server stopped before, to start it again on the same socket.
  */
-export async function startRedis(args: string[] = []): Promise<RedisServer> {
+export async function startRedis(args: string[] = [], dir = tempDir('sj-redis-')): Promise<RedisServer> {
   if (spawnSync('redis-server', ['--version']).error) throw new Error(INSTALL_HINT);
-  const dir = tempDir('sj-redis-');
   const socket = join(dir, 'r.sock');
   const child = spawn(
     'redis-server',
@@ -30,6 +32,7 @@ export async function startRedis(args: string[] = []): Promise<RedisServer> {
   await ready(child, 10_000);
   const pid = child.pid as number;
   return {
+    dir,
     url: `unix://${socket}?db=0`,
     socket,
     pid,

@@ -183,6 +183,27 @@ test.describe('RedisStore', () => {
     }
   });
 
+  test('a store reconnects by itself after Redis restarts; meanwhile commands fail with IO_ERROR, and the loss is told once', async () => {
+    const own = await startRedis();
+    const warnings: string[] = [];
+    const store = new RedisStore({ url: own.url, keys: null, commandTimeoutMs: 500, onWarning: (m) => warnings.push(m) });
+    let again: RedisServer | undefined;
+    try {
+      await store.save('github', sampleSession('github'));
+      await own.stop();
+      expect(await codeOf(store.load('github'))).toBe('IO_ERROR');
+      again = await startRedis([], own.dir);
+      // No persistence: the session is gone, but the same store object works again.
+      await expect.poll(() => codeOf(store.load('github')), { timeout: 10_000 }).toBe('SESSION_NOT_FOUND');
+      await store.save('github', sampleSession('github'));
+      expect((await store.load('github')).name).toBe('github');
+      expect(warnings).toEqual([expect.stringMatching(/^lost the connection to Redis at unix:\/\/.*; reconnecting$/)]);
+    } finally {
+      await store.close();
+      await again?.stop();
+    }
+  });
+
   test('a command Redis does not answer in time fails with IO_ERROR naming the server', async () => {
     const store = storeOf('slow:', { commandTimeoutMs: 300 });
     try {
