@@ -46,7 +46,8 @@ const DEFAULT_FAILURE_COOLDOWN_MS = 30_000;
  * session is one hash `<prefix>{name}`: `doc` (the text the file store would write, encrypted or
  * not), `version` (counts writes), `generation` (the login generation) and `writer` (a random tag
  * of the write). Writes are a compare-and-set on `writer` (a Lua script), retried on a conflict, so
- * a writer that read an older session never overwrites a newer one. Connects on first use.
+ * a writer that read an older session never overwrites a newer one (`update`'s function then runs
+ * again on the newer session). Connects on first use.
  *
  * @example
  * ```ts
@@ -237,29 +238,11 @@ export class RedisStore implements SessionStore {
     });
   }
 
-  /** true when written, false on a conflict. A reply lost to a timeout is settled by reading the tag back. */
+  /** true when written, false on a conflict (redis-commit.ts). */
   async #commit(key: string, expected: string, text: string, generation: number, fence: HeldLock | undefined): Promise<boolean> {
-    const client = await this.#redis();
-    const [{ randomBytes }, { COMMIT, runScript }] = await Promise.all([import('node:crypto'), import('./redis-scripts.js')]);
-    const writer = randomBytes(16).toString('hex');
-    // A lock known lost is sent as a token no lock holds, so the script refuses the write.
-    const args = [expected, text, String(generation), writer, fence ? (fence.state === 'held' ? fence.token : 'lost') : ''];
-    let reply: [number, string];
-    try {
-      reply = await runScript<[number, string]>(client, COMMIT, [key, fence?.key ?? `${key}:lock:none`], args);
-    } catch (error) {
-      const landed = await this.#call(() => client.sendCommand<string | null>(['HGET', key, 'writer'])).catch(() => undefined);
-      if (landed === writer) return true;
-      throw redisError(this.where, error);
-    }
-    if (Number(reply[0]) === -1) {
-      throw new SessionjarError(
-        'LOCK_TIMEOUT',
-        `${this.where} ${key}: this process lost its lock on the session before writing (paused or cut off past the lock's ${Math.round((this.#options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS) / 1000)} s), so another process may have taken over; the write was refused and the session stored now stays.`,
-        { details: { store: this.where, key } },
-      );
-    }
-    return Number(reply[0]) === 1;
+    const { commitDocument } = await import('./redis-commit.js');
+    const ttlMs = this.#options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS;
+    return commitDocument(await this.#redis(), { where: this.where, key, expected, text, generation, fence, ttlMs });
   }
 
   async #read(ref: string): Promise<Stored | undefined> {
