@@ -12,7 +12,7 @@ import { startRedis } from '../helpers/redis.js';
 import { startHttpServer, type TestServer } from '../helpers/servers.js';
 
 const run = promisify(execFile);
-const WORKERS = 8;
+const WORKERS = 16;
 
 /**
  * An API that takes the cookie `sid` its token endpoint sets; the token endpoint rotates refresh
@@ -69,7 +69,7 @@ function session(origin: string): Session {
 }
 
 test(`${WORKERS} processes on one Redis store meet a logged-out session at once: one login at the server, all go on with it`, async () => {
-  test.setTimeout(90_000);
+  test.setTimeout(120_000);
   const [redis, server] = await Promise.all([startRedis(), rotatingApp()]);
   // Inside the repository, so the bundle's external packages resolve from node_modules.
   const out = join(process.cwd(), 'test-results', `redis-fleet-${process.pid}`);
@@ -133,7 +133,7 @@ test('a holder killed (SIGKILL) mid-login: another process takes the lock once i
 });
 
 test(`a login that fails is tried once for the fleet: the other ${WORKERS - 1} processes get its failure and reason at once`, async () => {
-  test.setTimeout(90_000);
+  test.setTimeout(120_000);
   const [redis, server] = await Promise.all([startRedis(), rotatingApp()]);
   const out = join(process.cwd(), 'test-results', `redis-fleet-fail-${process.pid}`);
   mkdirSync(out, { recursive: true });
