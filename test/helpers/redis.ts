@@ -13,6 +13,12 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
+// Servers still running when the test worker exits (a test failed before its stop) end with it.
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
 const INSTALL_HINT = 'redis-server is not installed: run `bash scripts/install-redis.sh` (CI and `npm test` run it)';
 
 /**
@@ -29,6 +35,8 @@ export async function startRedis(args: string[] = [], dir = tempDir('sj-redis-')
     ['--port', '0', '--unixsocket', socket, '--unixsocketperm', '700', '--save', '', '--appendonly', 'no', '--dir', dir, ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   await ready(child, 10_000);
   const pid = child.pid as number;
   return {

@@ -199,7 +199,7 @@ test.describe('RedisStore', () => {
       expect((await store.load('github')).name).toBe('github');
       expect(warnings).toEqual([expect.stringMatching(/^lost the connection to Redis at unix:\/\/.*; reconnecting$/)]);
     } finally {
-      await store.close();
+      await store.close().catch(() => undefined);
       await again?.stop();
     }
   });
