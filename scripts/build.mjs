@@ -1,7 +1,8 @@
 // Builds the library's types (tsc: dist/**/*.d.ts), the library as an esbuild bundle
 // (dist/index.js with its lazily loaded chunks in dist/lib/) and the CLI as another (dist/cli.js):
 // a single file with lazily loaded chunks starts much faster than hundreds of node_modules files.
-// Playwright stays external: only `record` loads it, and only when it runs.
+// Playwright stays external: only `record` loads it, and only when it runs. So does the Redis
+// client: only a --store redis://… loads it.
 // Everything is built into a fresh folder that then replaces dist/ by rename, so a test or a
 // parallel build never runs a half-written dist/.
 import { build } from 'esbuild';
@@ -135,7 +136,7 @@ try {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    external: ['playwright-core', 'playwright', '@playwright/test'],
+    external: ['playwright-core', 'playwright', '@playwright/test', '@redis/client'],
     banner: { js: "import { createRequire as __sjCreateRequire } from 'node:module'; const require = __sjCreateRequire(import.meta.url);" },
     plugins: [requestBundle, zodEnglishOnly, undiciCore, lazyModules],
     logLevel: 'warning',
@@ -150,7 +151,7 @@ try {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    external: ['playwright-core', 'playwright', '@playwright/test'],
+    external: ['playwright-core', 'playwright', '@playwright/test', '@redis/client'],
     plugins: [commanderIfUsed, zodEnglishOnly, undiciCore, lazyModules],
     // import('playwright-core') as require(): code-cache.ts runs the bundle without an ESM loader.
     supported: { 'dynamic-import': false },

@@ -33,6 +33,9 @@ export { SessionjarError, isSessionjarError, type ErrorCode } from './core/error
 export { FileStore, type FileStoreOptions, type WithLockOptions } from './store/file-store.js';
 export { MemoryStore } from './store/memory-store.js';
 export { defaultStore } from './store/default-store.js';
+export { openStore, type ClosableStore, type OpenStoreOptions } from './store/open-store.js';
+export { RedisStore, type RedisStoreOptions } from './store/redis-store.js';
+export type { RedisConnectOptions } from './store/redis-connect.js';
 export type { SaveOptions, SessionEntry, SessionStore } from './store/types.js';
 export { envKeyProvider, fixedKeyProvider, type EnvKeyOptions, type KeyProvider } from './store/keys.js';
 export type { KeySource } from './session/envelope.js';

@@ -2,7 +2,7 @@
 export function commandOf(argv: readonly string[]): string | undefined {
   for (let i = 2; i < argv.length; i++) {
     const arg = argv[i] as string;
-    if (arg === '--dir') i++;
+    if (arg === '--dir' || arg === '--store') i++;
     else if (!arg.startsWith('-')) return arg;
   }
   return undefined;

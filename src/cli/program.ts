@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { exitCodeFor } from '../core/exit-codes.js';
 import { VERSION } from '../core/version.js';
 import { isRequestCommand } from './argv.js';
+import { closeStores } from './context.js';
 import { exitStatusFor } from './output.js';
 import { makeListCommand } from './commands/list.js';
 import { makeImportCommand } from './commands/import.js';
@@ -22,6 +23,8 @@ import { makeEditCommand } from './commands/edit.js';
 import { makeServeCommand } from './commands/serve.js';
 import { makeExecCommand } from './commands/exec.js';
 import { makePoolCommand } from './commands/pool.js';
+import { makePushCommand } from './commands/push.js';
+import { makePullCommand } from './commands/pull.js';
 
 /**
  * Builds the command tree. Each command lives in commands/<name>.ts and loads its heavy modules
@@ -32,6 +35,7 @@ export function makeProgram(): Command {
     .description('Record a browser login once, replay it over plain HTTP, refresh it when it expires.')
     .version(VERSION)
     .option('--dir <path>', 'folder of session files (default: $SESSIONJAR_DIR or ./recordings)')
+    .option('--store <url>', 'shared store instead: redis://host:6379/0, rediss://…, unix:///path/redis.sock?db=0 (default: $SESSIONJAR_STORE unless --dir is given)')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ showGlobalOptions: true })
     .exitOverride();
@@ -39,6 +43,7 @@ export function makeProgram(): Command {
   const commands = [
     makeRecordCommand(), makeOpenCommand(), makeRequestCommand(), makePoolCommand(), makeServeCommand(), makeExecCommand(), makeStatusCommand(), makeRefreshCommand(),
     makeListCommand(), makeInspectCommand(), makeEditCommand(), makeImportCommand(), makeExportCommand(), makeRmCommand(),
+    makePushCommand(), makePullCommand(),
     makeEncryptCommand(), makeDecryptCommand(), makeDoctorCommand(), makeDemoCommand(), makeSchemaCommand(),
   ];
   for (const command of commands) program.addCommand(command.exitOverride());
@@ -59,5 +64,7 @@ export async function run(argv: string[]): Promise<number> {
       return error.exitCode === 0 ? 0 : exitCodeFor('USAGE');
     }
     return exitStatusFor(error, json, reveal);
+  } finally {
+    await closeStores();
   }
 }

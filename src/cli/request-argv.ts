@@ -5,6 +5,8 @@ import type { RawOptions } from './commands/request.js';
 export interface RequestArgv {
   /** The global --dir, when given. */
   dir?: string;
+  /** The global --store, when given. */
+  store?: string;
   name: string;
   url: string;
   options: RawOptions;
@@ -72,12 +74,15 @@ export function parseRequestArgv(argv: readonly string[]): RequestArgv | undefin
   const options: Record<string, unknown> = { header: [], trustEnv: true, refresh: true };
   const positional: string[] = [];
   let dir: string | undefined;
+  let store: string | undefined;
   let i = 2;
-  // Before the command word only the global --dir can stand (argv.ts's commandOf skips it).
+  // Before the command word only the global --dir and --store can stand (argv.ts's commandOf skips them).
   for (; argv[i] !== 'request' && argv[i] !== 'req'; i++) {
     const arg = argv[i] as string;
     if (arg === '--dir' && i + 1 < argv.length) dir = argv[++i];
     else if (arg.startsWith('--dir=')) dir = arg.slice('--dir='.length);
+    else if (arg === '--store' && i + 1 < argv.length) store = argv[++i];
+    else if (arg.startsWith('--store=')) store = arg.slice('--store='.length);
     else return undefined;
   }
   const args = argv.slice(i + 1);
@@ -116,7 +121,7 @@ export function parseRequestArgv(argv: readonly string[]): RequestArgv | undefin
   }
   if (positional.length !== 2) return undefined;
   const [name, url] = positional as [string, string];
-  return { ...(dir === undefined ? {} : { dir }), name, url, options: options as unknown as RawOptions };
+  return { ...(dir === undefined ? {} : { dir }), ...(store === undefined ? {} : { store }), name, url, options: options as unknown as RawOptions };
 }
 
 function camel(flag: string): string {

@@ -1,5 +1,5 @@
 import { runRequest } from './commands/request.js';
-import { storeIn } from './context.js';
+import { closeStores, storeIn } from './context.js';
 import { exitStatusFor } from './output.js';
 import type { RequestArgv } from './request-argv.js';
 
@@ -8,11 +8,13 @@ import type { RequestArgv } from './request-argv.js';
  * and error report, without commander. scripts/build.mjs bundles this into one file of its own
  * (dist/request.cjs) holding only what a request needs.
  */
-export async function runFastRequest({ dir, name, url, options }: RequestArgv): Promise<number> {
+export async function runFastRequest({ dir, store, name, url, options }: RequestArgv): Promise<number> {
   try {
-    await runRequest(name, url, options, storeIn(dir));
+    await runRequest(name, url, options, storeIn(dir, store));
     return Number(process.exitCode ?? 0);
   } catch (error) {
     return exitStatusFor(error, false, options.reveal === true);
+  } finally {
+    await closeStores();
   }
 }

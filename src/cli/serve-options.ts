@@ -5,7 +5,7 @@ import type { OpenSessionOptions } from '../refresh/open.js';
 import type { LogEntry } from '../serve/forward.js';
 import type { ServeOptions } from '../serve/gateway.js';
 import { formatLogLine } from '../serve/log.js';
-import type { FileStore } from '../store/file-store.js';
+import type { SessionStore } from '../store/types.js';
 import { warn } from './output.js';
 
 /** The options `serve` and `exec` share, as commander hands them over. */
@@ -38,7 +38,7 @@ export function gatewayOptions(command: Command): Command {
 }
 
 /** ServeOptions from the shared options; the caller adds port, bind, token and socket. */
-export async function gatewayServeOptions(raw: GatewayRaw, store: FileStore, log: boolean): Promise<ServeOptions> {
+export async function gatewayServeOptions(raw: GatewayRaw, store: SessionStore, log: boolean): Promise<ServeOptions> {
   const ca = raw.cacert === undefined ? undefined : await readCa(raw.cacert);
   const client: OpenSessionOptions = {
     store,

@@ -178,6 +178,9 @@ export class FileStore implements SessionStore {
     }
   }
 
+  /** Nothing to close (files hold no connection); there so any store openStore gives can be closed. */
+  async close(): Promise<void> {}
+
   async exists(ref: string): Promise<boolean> {
     const path = this.pathOf(ref);
     try {

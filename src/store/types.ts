@@ -37,6 +37,9 @@ export interface SessionStore {
    * a refresh moves it (`applyRefresh`: one more than the stored one); a cookie write-back merges
    * with `mergeWriteBack(current, changes, basedOn)`, where `basedOn` is the generation the changes
    * were made under: from an older one they cannot undo the newer login's cookies.
+   *
+   * A store may call `fn` more than once (RedisStore: again on the newer session after another
+   * process wrote first), so `fn` should compute, not act: no requests, no logins inside it.
    */
   update(ref: string, fn: (current: Session) => Session | Promise<Session>, options?: SaveOptions): Promise<Session>;
   /**

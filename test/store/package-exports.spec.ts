@@ -6,7 +6,7 @@ import * as sessionjar from '../../src/index.js';
 test('the package exports every store and function the README library examples use', () => {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
   const api = readme.slice(readme.indexOf('## Library API'), readme.indexOf('## Speed'));
-  const used = ['FileStore', 'MemoryStore', 'defaultStore', 'openSession', 'openSessionFrom', 'refreshSession', 'createRefresher', 'sessionStatus', 'sessionExpiry', 'isLoggedOut'];
+  const used = ['FileStore', 'MemoryStore', 'defaultStore', 'openSession', 'openSessionFrom', 'refreshSession', 'createRefresher', 'sessionStatus', 'sessionExpiry', 'isLoggedOut', 'openStore', 'RedisStore'];
   for (const name of used) expect(api, `README mentions ${name}`).toContain(name);
   expect(used.filter((name) => !(name in sessionjar))).toEqual([]);
   const store = new sessionjar.FileStore({ dir: 'recordings' });
