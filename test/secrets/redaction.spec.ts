@@ -18,7 +18,7 @@ import { tempDir } from '../helpers/temp-dir.js';
  * NOT_HERE. A command missing from the CLI fails the test, and so does a new one until it is here
  * (and its output paths are in cases()).
  */
-const COMMANDS = ['record', 'open', 'request', 'pool', 'status', 'refresh', 'list', 'inspect', 'edit', 'import', 'export', 'rm', 'encrypt', 'decrypt', 'doctor', 'demo', 'schema', 'serve', 'exec', 'help'];
+const COMMANDS = ['record', 'open', 'request', 'pool', 'status', 'refresh', 'list', 'inspect', 'edit', 'import', 'export', 'rm', 'encrypt', 'decrypt', 'doctor', 'demo', 'schema', 'serve', 'exec', 'push', 'pull', 'help'];
 
 const b64url = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const JWT = `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url({ sub: 'demo', exp: Math.floor(Date.now() / 1000) + 3600 })}.SIGNATUREjwtSECRETpart0123456789`;
@@ -220,6 +220,8 @@ const NOT_HERE: Record<string, string> = {
   record: 'needs a browser: its output is checked in test/e2e/encryption.spec.ts',
   serve: 'a gateway that runs until stopped: test/serve/reverse.spec.ts checks its start and log lines carry no cookie, token or query',
   exec: 'prints only what its command prints, through the gateway that test/serve/reverse.spec.ts checks',
+  push: 'needs a redis-server: test/cli/redis-store.spec.ts runs it; it prints the session name and where it went, no value',
+  pull: 'needs a redis-server: test/cli/redis-store.spec.ts runs it; it prints the session name and where it came from, no value',
   encrypt: 'run by the encrypted variant above',
   decrypt: 'run by the encrypted variant above',
 };
