@@ -65,8 +65,14 @@ async function gateway(target) {
   return { child, url: info.urls[0].url, token: info.token, stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); }) };
 }
 
-/** Requests per second and mean latency at `concurrency`, through a keep-alive pool. */
-async function load(base, headers, concurrency) {
+/** CPU time (user + system) a process has used so far, ms: less noisy on a shared machine than wall time. */
+const cpuMs = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * (1000 / 100);
+};
+
+/** Requests per second, mean latency and the CPU µs per request of `pid` at `concurrency`, through a keep-alive pool. */
+async function load(base, headers, concurrency, pid) {
   const pool = new Pool(base, { connections: concurrency });
   let done = 0;
   let failed = 0;
@@ -80,12 +86,14 @@ async function load(base, headers, concurrency) {
   };
   await Promise.all(Array.from({ length: concurrency }, () => run(performance.now() + 300)));
   done = 0;
+  const cpu0 = cpuMs(pid);
   const t0 = performance.now();
   await Promise.all(Array.from({ length: concurrency }, () => run(t0 + DURATION_MS)));
   const seconds = (performance.now() - t0) / 1000;
+  const cpuUs = ((cpuMs(pid) - cpu0) * 1000) / done;
   await pool.close();
   if (failed > 0) throw new Error(`${failed} answers were not 200 from ${base}`);
-  return { rps: done / seconds, latencyMs: (concurrency * seconds * 1000) / done };
+  return { rps: done / seconds, latencyMs: (concurrency * seconds * 1000) / done, cpuUs };
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -94,14 +102,16 @@ const rows = [];
 for (const concurrency of [1, 32]) {
   const ratios = [];
   const added = [];
+  const cpu = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const direct = await load(origin, { cookie: 'sid=ok-0' }, concurrency);
-    const through = await load(gw.url, { 'x-sessionjar-token': gw.token }, concurrency);
+    const direct = await load(origin, { cookie: 'sid=ok-0' }, concurrency, server.child.pid);
+    const through = await load(gw.url, { 'x-sessionjar-token': gw.token }, concurrency, gw.child.pid);
     ratios.push(through.rps / direct.rps);
     added.push(through.latencyMs - direct.latencyMs);
+    cpu.push({ gateway: through.cpuUs, server: direct.cpuUs });
     rows.push(`c${concurrency} round ${round + 1}: direct ${direct.rps.toFixed(0)} req/s, gateway ${through.rps.toFixed(0)} req/s`);
   }
-  rows.push(`c${concurrency}: gateway/direct ${median(ratios).toFixed(2)}× (rounds ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}), latency added ${median(added).toFixed(3)} ms`);
+  rows.push(`c${concurrency}: gateway/direct ${median(ratios).toFixed(2)}× (rounds ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}), latency added ${median(added).toFixed(3)} ms, CPU per request: gateway ${median(cpu.map((c) => c.gateway)).toFixed(0)} µs, server ${median(cpu.map((c) => c.server)).toFixed(0)} µs`);
 }
 
 // Wall time: one curl through the running gateway against `sessionjar request` from a fresh process.

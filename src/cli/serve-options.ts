@@ -56,7 +56,23 @@ export async function gatewayServeOptions(raw: GatewayRaw, store: SessionStore, 
     passCookies: raw.passCookies === true,
     client,
     onWarning: warn,
-    ...(log ? { onLog: (entry: LogEntry) => process.stderr.write(formatLogLine(entry, json)) } : {}),
+    ...(log ? { onLog: batchedLog(json) } : {}),
+  };
+}
+
+/**
+ * Log lines gathered over one turn of the event loop and written together: under load one write
+ * to stderr per turn, not one per request (a write to a pipe or terminal is a system call).
+ */
+function batchedLog(json: boolean): (entry: LogEntry) => void {
+  let pending = '';
+  const flush = () => {
+    process.stderr.write(pending);
+    pending = '';
+  };
+  return (entry) => {
+    if (pending === '') setImmediate(flush);
+    pending += formatLogLine(entry, json);
   };
 }
 

@@ -24,6 +24,11 @@ export interface ReplayRequestOptions {
   signal?: AbortSignal;
   /** As fetch: follow (default), manual (return the 3xx), error (throw on a redirect). */
   redirect?: 'follow' | 'manual' | 'error';
+  /**
+   * Called when this request waits for a refresh of the session: stale before it was sent, or
+   * answered as logged out (then it is sent again). The gateway's log line says "refreshed" by it.
+   */
+  onRefresh?: () => void;
 }
 
 /** The answer of {@link SessionClient.request}: undici's response, decompressed, after redirects. */

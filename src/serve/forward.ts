@@ -1,4 +1,3 @@
-import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { isSessionjarError } from '../core/errors.js';
@@ -28,13 +27,7 @@ export interface Forwarding {
    */
   sessionDefaults: Set<string>;
   limit: RefreshLimit | undefined;
-  /** Set by the client's refresh event and the refresh limit for the request that ran in it. */
-  marks: AsyncLocalStorage<Mark>;
   log: (entry: LogEntry) => void;
-}
-
-export interface Mark {
-  refreshed: boolean;
 }
 
 /** One request, as the log line shows it: no query string, header or body (they can hold secrets). */
@@ -58,9 +51,14 @@ export async function forward(listener: Listener, how: Forwarding, req: Incoming
   const started = performance.now();
   const method = req.method ?? 'GET';
   const path = (req.url ?? '/').split('?', 1)[0] as string;
-  const mark: Mark = { refreshed: false };
+  // Set by the client when this request waits for a refresh: a request option, not an
+  // AsyncLocalStorage, which costs a promise hook on every promise of the process.
+  let refreshed = false;
+  const onRefresh = () => {
+    refreshed = true;
+  };
   const done = (status: number, error?: string) =>
-    how.log({ method, path, target: listener.target, status, ms: Math.round(performance.now() - started), refreshed: mark.refreshed, ...(error ? { error } : {}) });
+    how.log({ method, path, target: listener.target, status, ms: Math.round(performance.now() - started), refreshed, ...(error ? { error } : {}) });
   const refusal = refuse(req, listener.guard);
   if (refusal) {
     answerRefusal(res, refusal);
@@ -76,8 +74,8 @@ export async function forward(listener: Listener, how: Forwarding, req: Incoming
     });
     const body = await requestBody(req);
     const redirect = String(req.headers['x-sessionjar-redirect']).toLowerCase() === 'follow' ? 'follow' : 'manual';
-    const response = await how.marks.run(mark, () => how.client.request(url, { method, headers, body, redirect }));
-    if (mark.refreshed) how.limit?.restored();
+    const response = await how.client.request(url, { method, headers, body, redirect, onRefresh });
+    if (refreshed) how.limit?.restored();
     const out = answerHeaders(response.headers, {
       locals: how.locals,
       url: response.url,

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { chmod } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +7,7 @@ import { openSession, type OpenSessionOptions } from '../refresh/open.js';
 import { createRefresher } from '../refresh/refresher.js';
 import type { SessionClient } from '../replay/client.js';
 import { defaultStore } from '../store/default-store.js';
-import { forward, type Forwarding, type Listener, type LogEntry, type Mark } from './forward.js';
+import { forward, type Forwarding, type Listener, type LogEntry } from './forward.js';
 import { allowedHosts, isLoopback, tokenMatcher } from './guard.js';
 import { TOKEN_HEADER } from './headers.js';
 import { DEFAULT_REFRESH_LIMIT, RefreshLimit } from './refresh-limit.js';
@@ -78,16 +77,11 @@ export async function serveSession(session: string | SessionClient, options: Ser
   const token = options.token === false || (socketPath !== undefined && options.token === undefined) ? undefined : (options.token ?? newToken());
   const isToken = token === undefined ? undefined : tokenMatcher(token);
 
-  const marks = new AsyncLocalStorage<Mark>();
-  const markRefreshed = () => {
-    const mark = marks.getStore();
-    if (mark) mark.refreshed = true;
-  };
   const owned = typeof session === 'string';
   let limit: RefreshLimit | undefined;
   let client: SessionClient;
   if (typeof session === 'string') {
-    const opened = openFor(session, options, markRefreshed);
+    const opened = openFor(session, options);
     limit = opened.limit;
     client = await opened.client;
   } else {
@@ -100,7 +94,6 @@ export async function serveSession(session: string | SessionClient, options: Ser
     passCookies: options.passCookies === true,
     sessionDefaults: new Set(Object.keys(client.session.headers.default).map((name) => name.toLowerCase())),
     limit,
-    marks,
     log: options.onLog ?? (() => undefined),
   };
   const tls = { ...(options.client?.ca === undefined ? {} : { ca: options.client.ca }), ...(options.client?.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}) };
@@ -158,23 +151,18 @@ export async function serveSession(session: string | SessionClient, options: Ser
 }
 
 /** Opens a named session with the gateway's timeouts and a refresher that gives up. */
-function openFor(name: string, options: ServeOptions, onRefresh: () => void): { client: Promise<SessionClient>; limit: RefreshLimit | undefined } {
+function openFor(name: string, options: ServeOptions): { client: Promise<SessionClient>; limit: RefreshLimit | undefined } {
   const { refresh, ...given } = options.client ?? {};
   const clientOptions = {
     ...given,
     // A stream or server-sent events may pause for minutes; the caller has its own timeouts.
     timeouts: { headers: 300_000, body: FOREVER_MS, total: FOREVER_MS, ...given.timeouts },
   };
-  const onEvent = given.onEvent;
-  clientOptions.onEvent = (event) => {
-    if (event.type === 'refresh') onRefresh();
-    onEvent?.(event);
-  };
   if (given.autoRefresh === false) return { client: openSession(name, clientOptions), limit: undefined };
   const env = given.env ?? process.env;
   const store = given.store ?? defaultStore(env);
   const inner = given.refresher ?? createRefresher({ env, client: clientOptions, ...refresh, store, name });
-  const limit = new RefreshLimit(inner, options.refreshLimit ?? DEFAULT_REFRESH_LIMIT, onRefresh);
+  const limit = new RefreshLimit(inner, options.refreshLimit ?? DEFAULT_REFRESH_LIMIT);
   return { client: openSession(name, { ...clientOptions, store, refresher: limit }), limit };
 }
 

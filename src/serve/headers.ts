@@ -14,8 +14,12 @@ const HOP_BY_HOP = new Set([
   'transfer-encoding', 'upgrade', 'http2-settings', 'expect', 'host',
 ]);
 
+const NONE: ReadonlySet<string> = new Set();
+
 /** The names a Connection header lists are hop-by-hop as well. */
-function connectionListed(value: string | string[] | undefined): Set<string> {
+function connectionListed(value: string | string[] | undefined): ReadonlySet<string> {
+  // Most requests and answers have none, or keep-alive alone: no Set to build per request.
+  if (value === undefined || value === 'keep-alive' || value === 'close') return NONE;
   const text = Array.isArray(value) ? value.join(',') : (value ?? '');
   return new Set(text.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean));
 }

@@ -9,8 +9,7 @@ export const DEFAULT_REFRESH_LIMIT = 3;
  * A refresher that gives up: after `limit` refreshes in a row that failed, or that did not restore
  * access (the resent request was logged out again), every further refresh fails at once with
  * REFRESH_FAILED instead of logging in again, until the gateway restarts. A request answered
- * normally after a refresh resets the count. `onRefresh` tells the gateway which request a refresh
- * ran for (its log line says "refreshed").
+ * normally after a refresh resets the count.
  *
  * @example
  * ```ts
@@ -26,7 +25,6 @@ export class RefreshLimit implements Refresher {
   constructor(
     private readonly inner: Refresher,
     private readonly limit = DEFAULT_REFRESH_LIMIT,
-    private readonly onRefresh?: () => void,
   ) {}
 
   get exhausted(): boolean {
@@ -38,7 +36,6 @@ export class RefreshLimit implements Refresher {
   }
 
   async refresh(reason: RefreshReason): Promise<Session> {
-    this.onRefresh?.();
     if (this.exhausted) throw this.gaveUp();
     const attempt = ++this.attempts;
     try {

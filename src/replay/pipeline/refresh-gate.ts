@@ -42,7 +42,10 @@ export class RefreshGate {
   async request(hop: Hop, method: string, options: ReplayRequestOptions, own: boolean): Promise<ReplayResponse> {
     const { url } = hop;
     const { totalMs, deadlines } = this.config;
-    if (own && this.stale?.isStale()) await this.refresh('stale', url.href, this.live.state);
+    if (own && this.stale?.isStale()) {
+      options.onRefresh?.();
+      await this.refresh('stale', url.href, this.live.state);
+    }
     let budget = new Budget(method, url, totalMs, options.signal);
     let sentWith = this.live.state;
     let response = await this.follow.run(hop, method, options, budget);
@@ -61,6 +64,7 @@ export class RefreshGate {
         );
       }
       this.config.emit?.({ type: 'refresh', url: response.url, reason: 'logged-out' });
+      options.onRefresh?.();
       // Another request may have refreshed while this one was in flight: then just send it again.
       if (this.live.state === sentWith) await this.refresh('logged-out', response.url, sentWith);
       // A re-login has its own timeout; the retried request gets the whole budget again, so a slow
