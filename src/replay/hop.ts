@@ -71,7 +71,8 @@ export class HopCache {
     if (typeof input !== 'string') return hopOf(parseUrl(input));
     const last = this.last;
     if (last !== undefined && last.href === input) return last;
-    const cached = this.hops.get(input);
+    // A crawl's URLs are all plain: its map stays empty, and a new string is never hashed.
+    const cached = this.hops.size === 0 ? undefined : this.hops.get(input);
     if (cached !== undefined) return cached;
     const plain = this.plain(input);
     if (plain !== undefined) return (this.last = plain);
