@@ -20,7 +20,8 @@ export class Budget {
 
   constructor(
     private readonly method: string,
-    private readonly url: URL,
+    /** Named in the timeout error: a `URL` or a hop. */
+    private readonly url: { readonly href: string },
     private readonly total: number,
     /** The caller's signal, handed to undici only when there is one. */
     readonly signal: AbortSignal | undefined,

@@ -1,5 +1,6 @@
 import { canonicalDomain, cookieCompare, domainMatch, pathMatch, type Cookie } from 'tough-cookie';
 import type { IndexedCookieStore } from './cookie-store.js';
+import type { CookieTarget } from './types.js';
 
 /** Bounds the hosts, and each host's path combinations, kept: a jar walked by a crawler stays small. */
 const MAX_CACHED = 1000;
@@ -28,7 +29,7 @@ export class CookieHeaders {
   constructor(private readonly store: IndexedCookieStore) {}
 
   /** The Cookie header for `url` ('' when none); `secure`: Secure cookies may go. */
-  header(url: URL, secure: boolean): string {
+  header(url: CookieTarget, secure: boolean): string {
     const view = this.view(url.hostname, secure);
     const path = requestPath(url);
     const { paths } = view;
@@ -52,7 +53,7 @@ export class CookieHeaders {
   }
 
   /** The cookies a request to `url` sends, in the order they are sent. */
-  cookies(url: URL, secure: boolean): Cookie[] {
+  cookies(url: CookieTarget, secure: boolean): Cookie[] {
     const path = requestPath(url);
     return this.view(url.hostname, secure).cookies.filter((c) => pathMatch(path, c.path ?? '/'));
   }
@@ -121,7 +122,7 @@ interface CachedHeader {
 }
 
 /** The path cookies are matched against: decoded, as tough-cookie does (an undecodable one as it is). */
-export function requestPath(url: URL): string {
+export function requestPath(url: CookieTarget): string {
   const path = url.pathname;
   if (!path.includes('%')) return path;
   try {

@@ -3,9 +3,8 @@ import type { Hop } from './types.js';
 
 /** A parsed URL with the strings each hop reads. */
 export function hopOf(url: URL): Hop {
-  const origin = url.origin;
-  const pathname = url.pathname;
-  return { url, origin, href: url.href, path: pathname + url.search, key: origin + pathname };
+  const { origin, protocol, hostname, pathname } = url;
+  return { url, origin, protocol, hostname, pathname, href: url.href, path: pathname + url.search, key: origin + pathname };
 }
 
 /** An absolute http(s) URL, or a USAGE error that shows the wanted form. */
@@ -22,14 +21,33 @@ export function parseUrl(input: string | URL): URL {
   return url;
 }
 
-/** How many parsed URLs a client keeps. */
+/** How many parsed URLs, and how many origins, a client keeps. */
 const MAX_CACHED = 500;
+
+/**
+ * A path and query the WHATWG parser leaves exactly as written: only characters it never encodes
+ * or drops (no space, quote, backslash, `#`, tab, non-ASCII), no dot segment (`/.`, `%2e`), no
+ * empty query.
+ */
+const PLAIN_PATH = /^\/[\w\-.~!$&()*+,;=:@%/?]*$/;
+const DOT_SEGMENT = /\/\.|%2e/i;
+
+/** The parts of a URL every hop on one origin shares. */
+interface OriginParts {
+  protocol: string;
+  hostname: string;
+}
 
 /**
  * URL strings parsed once: scripts call the same few URLs over and over. A crawl (a new URL every
  * request) only ever misses: once the cache is full it admits nothing more, so a miss costs the
  * parse and one lookup, not an insert and a periodic clear; after as many misses as it holds it
  * starts over, so a script whose working set moved on gets its new URLs cached.
+ *
+ * A URL on an origin already seen whose path and query are plain (PLAIN_PATH) is not parsed at
+ * all: the string already is the URL's serialisation, so its parts are slices of it, and the
+ * `URL` object is made only if a stage asks for it (a redirect, a Set-Cookie). Those are not
+ * cached but the last one: a crawl's hops die young.
  *
  * @example
  * ```ts
@@ -40,11 +58,24 @@ const MAX_CACHED = 500;
 export class HopCache {
   private readonly hops = new Map<string, Hop>();
   private misses = 0;
+  /** Origins as written in an input, each with its parts, or null when that is not its canonical form. */
+  private readonly origins = new Map<string, OriginParts | null>();
+  /**
+   * The last plain hop: the same URL again costs a comparison. Plain hops stay out of `hops`, as
+   * making one again costs little: a crawl keeps no hop past its request (a cache of them would
+   * move each to the old generation and leave it there as garbage for the slow collector).
+   */
+  private last: Hop | undefined;
 
   get(input: string | URL): Hop {
     if (typeof input !== 'string') return hopOf(parseUrl(input));
-    const cached = this.hops.get(input);
+    const last = this.last;
+    if (last !== undefined && last.href === input) return last;
+    // A crawl's URLs are all plain: its map stays empty, and a new string is never hashed.
+    const cached = this.hops.size === 0 ? undefined : this.hops.get(input);
     if (cached !== undefined) return cached;
+    const plain = this.plain(input);
+    if (plain !== undefined) return (this.last = plain);
     const hop = hopOf(parseUrl(input));
     if (this.hops.size < MAX_CACHED) this.hops.set(input, hop);
     else if (++this.misses >= MAX_CACHED) {
@@ -52,5 +83,59 @@ export class HopCache {
       this.misses = 0;
     }
     return hop;
+  }
+
+  /** The hop of `input` without parsing it, when it is `origin/plain-path` on a canonical origin. */
+  private plain(input: string): Hop | undefined {
+    const start = input.startsWith('https://') ? 8 : input.startsWith('http://') ? 7 : 0;
+    if (start === 0) return undefined;
+    const slash = input.indexOf('/', start);
+    if (slash < 0) return undefined;
+    const origin = input.slice(0, slash);
+    let parts = this.origins.get(origin);
+    if (parts === undefined) {
+      parts = canonicalOrigin(origin);
+      if (this.origins.size >= MAX_CACHED) this.origins.clear();
+      this.origins.set(origin, parts);
+    }
+    if (parts === null) return undefined;
+    const path = input.slice(slash);
+    // A bare `?` ends no query: the parser drops it from `search`, and so would the request line.
+    if (!PLAIN_PATH.test(path) || DOT_SEGMENT.test(path) || path.endsWith('?')) return undefined;
+    const query = path.indexOf('?');
+    const pathname = query < 0 ? path : path.slice(0, query);
+    return new LazyHop(input, origin, parts.protocol, parts.hostname, pathname, path);
+  }
+}
+
+/** The parts of `origin` when the parser would write it exactly so (lower case, no default port, no user). */
+function canonicalOrigin(origin: string): OriginParts | null {
+  let url: URL;
+  try {
+    url = new URL(`${origin}/`);
+  } catch {
+    return null;
+  }
+  return url.origin === origin && url.href === `${origin}/` ? { protocol: url.protocol, hostname: url.hostname } : null;
+}
+
+/** A hop whose `URL` object is parsed only when asked for. */
+class LazyHop implements Hop {
+  private parsed: URL | undefined;
+  readonly key: string;
+
+  constructor(
+    readonly href: string,
+    readonly origin: string,
+    readonly protocol: string,
+    readonly hostname: string,
+    readonly pathname: string,
+    readonly path: string,
+  ) {
+    this.key = origin + pathname;
+  }
+
+  get url(): URL {
+    return (this.parsed ??= new URL(this.href));
   }
 }

@@ -7,6 +7,7 @@ import { CookieHeaders, requestPath } from './cookie-headers.js';
 import { IndexedCookieStore } from './cookie-store.js';
 import { fromToughCookie, toToughCookie } from './jar-convert.js';
 import { splitSetCookie, type SetCookieLine } from './set-cookie-line.js';
+import type { CookieTarget } from './types.js';
 
 /** Bounds the remembered Set-Cookie lines: a crawl over many paths must not grow them without end. */
 const MAX_CACHED = 1000;
@@ -126,7 +127,7 @@ export class SessionCookieJar implements CookieAccess {
    * The Cookie header for `url`. `secureCookies: false` leaves Secure cookies out (an https → http
    * redirect downgrade, even to loopback).
    */
-  cookieHeader(url: URL, secureCookies = true): string {
+  cookieHeader(url: CookieTarget, secureCookies = true): string {
     this.expireDue();
     return this.headers.header(url, secureCookies && isTrustworthy(url));
   }
@@ -346,7 +347,7 @@ function isSessionCookie(cookie: ToughCookie | Cookie): cookie is Cookie {
 }
 
 /** https, or plain http to loopback (127.0.0.0/8, localhost, ::1): where Secure cookies may go. */
-function isTrustworthy(url: URL): boolean {
+function isTrustworthy(url: CookieTarget): boolean {
   if (url.protocol === 'https:') return true;
   const host = url.hostname;
   return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);

@@ -57,8 +57,9 @@ export type CallerHeaders = Record<string, string | null>;
  * A URL with the strings a hop needs, read once: URL getters build a new string on every call
  * (see hop.ts, which makes and caches them).
  */
-export interface Hop {
-  url: URL;
+export interface Hop extends CookieTarget {
+  /** Parsed on first read for a hop HopCache made from a plain URL string. */
+  readonly url: URL;
   origin: string;
   href: string;
   /** Path and query, as the request line sends them. */
@@ -75,3 +76,6 @@ export interface Hop {
 export interface HopSender {
   send(hop: Hop, method: string, headers: HeaderMap, body: RequestBody, budget: Budget): Promise<Dispatcher.ResponseData>;
 }
+
+/** What of a URL the cookies sent to it depend on: a `URL`, or a hop. */
+export type CookieTarget = Pick<URL, 'protocol' | 'hostname' | 'pathname'>;

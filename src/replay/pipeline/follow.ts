@@ -33,28 +33,29 @@ export class Follow {
   async run(start: Hop, startMethod: string, options: ReplayRequestOptions, budget: Budget): Promise<ReplayResponse> {
     const { writer, emit } = this.config;
     let hop = start;
-    let url = start.url;
     let method = startMethod;
     let body: RequestBody = options.body ?? null;
     let callerHeaders = options.headers ? lowerKeys<string | null>(options.headers) : undefined;
     let crossed = false;
     let downgraded = false;
     let guard: RedirectGuard | undefined;
-    let from = url;
+    // The URL a redirect came from; read (and so parsed, see hop.ts) only once there is one.
+    let from: URL | undefined;
     const redirects: { url: string; status: number }[] = [];
     for (;;) {
       const { href } = hop;
       const headers = this.assembly.forHop(hop, crossed, downgraded, callerHeaders);
       // A loop is the same request with the same cookies again; one that set new cookies on the way
       // (an OIDC login: /profile → IdP → /callback → /profile) is progress, bounded by maxRedirects.
-      guard?.visit(method, url, headers.cookie, from);
+      if (guard && from) guard.visit(method, hop.url, headers.cookie, from);
       const res = await this.next.send(hop, method, headers, body, budget);
       const status = res.statusCode;
       const setCookie = res.headers['set-cookie'];
       if (setCookie !== undefined) this.storeCookies(setCookie, hop, callerHeaders?.cookie === null);
       if (writer && this.live.jar.hasChanges) writer.schedule();
       emit?.({ type: 'response', status, url: href, headers: res.headers as Record<string, string | string[]> });
-      const target = options.redirect === 'manual' ? undefined : redirectTarget(status, res.headers.location, url);
+      const location = res.headers.location;
+      const target = options.redirect === 'manual' || location === undefined ? undefined : redirectTarget(status, location, hop.url);
       const nextMethod = target && redirectMethod(status, method);
       // A streamed body is gone once sent: the redirect that asks for it again goes to the caller.
       if (!target || !nextMethod || (nextMethod.keepBody && !isResendable(body))) return toReplayResponse(res, href, method, redirects, this.config.timeouts);
@@ -63,6 +64,7 @@ export class Follow {
         throw new SessionjarError('REDIRECT_ERROR', `${method} ${href} redirected (${status}) and redirect: 'error' was asked.`);
       }
       redirects.push({ url: href, status });
+      const url = hop.url;
       guard ??= new RedirectGuard(this.config.maxRedirects, method, url, headers.cookie);
       guard.hop(target, url);
       from = url;
@@ -73,7 +75,6 @@ export class Follow {
       if (url.protocol === 'https:' && target.protocol === 'http:') downgraded = true;
       hop = hopOf(target);
       if (hop.origin !== start.origin) crossed = true;
-      url = target;
       method = nextMethod.method;
     }
   }

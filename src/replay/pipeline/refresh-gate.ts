@@ -40,13 +40,12 @@ export class RefreshGate {
   }
 
   async request(hop: Hop, method: string, options: ReplayRequestOptions, own: boolean): Promise<ReplayResponse> {
-    const { url } = hop;
     const { totalMs, deadlines } = this.config;
     if (own && this.stale?.isStale()) {
       options.onRefresh?.();
-      await this.refresh('stale', url.href, this.live.state);
+      await this.refresh('stale', hop.href, this.live.state);
     }
-    let budget = new Budget(method, url, totalMs, options.signal);
+    let budget = new Budget(method, hop, totalMs, options.signal);
     let sentWith = this.live.state;
     let response = await this.follow.run(hop, method, options, budget);
     const refreshable = own && isResendable(options.body) && this.refreshable(response, method);
@@ -69,7 +68,7 @@ export class RefreshGate {
       if (this.live.state === sentWith) await this.refresh('logged-out', response.url, sentWith);
       // A re-login has its own timeout; the retried request gets the whole budget again, so a slow
       // browser login does not starve the request it was for.
-      budget = new Budget(method, url, totalMs, options.signal);
+      budget = new Budget(method, hop, totalMs, options.signal);
       sentWith = this.live.state;
       response = await this.follow.run(hop, method, options, budget);
       reason = this.loggedOut(response, this.checksBody(response, method) ? await peekResponse(response, budget, deadlines) : undefined);

@@ -35,7 +35,7 @@ export class RequestHeaders {
       }
       if (callerHeaders.cookie === null) return headers;
     }
-    const jarCookies = jar.cookieHeader(hop.url, !downgraded);
+    const jarCookies = jar.cookieHeader(hop, !downgraded);
     const own = headers.cookie;
     if (jarCookies !== '') headers.cookie = own ? `${own}; ${jarCookies}` : jarCookies;
     return headers;
@@ -47,14 +47,15 @@ export class RequestHeaders {
    * headers and the jar's Cookie header come out the same strings. The same path again with no
    * cookie and no session state changed returns it without asking the jar at all.
    */
-  private plain({ url, origin, key }: Hop): HeaderMap {
+  private plain(hop: Hop): HeaderMap {
+    const { origin, key } = hop;
     const { jar, policy, state } = this.live;
     jar.expireDue();
     const cached = this.built.get(origin);
     const version = jar.version;
     if (cached && cached.key === key && cached.version === version && cached.state === state) return cached.headers;
     const base = policy.forOrigin(origin);
-    const cookie = jar.cookieHeader(url);
+    const cookie = jar.cookieHeader(hop);
     if (cached === undefined) {
       const headers = withCookie(base, cookie);
       if (this.built.size >= MAX_CACHED) this.built.clear();
