@@ -1,25 +1,17 @@
 import type { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
-import { SessionjarError } from '../core/errors.js';
 import type { OpenSessionOptions } from '../refresh/open.js';
 import type { LogEntry } from '../serve/forward.js';
 import type { ServeOptions } from '../serve/gateway.js';
 import { formatLogLine } from '../serve/log.js';
 import type { SessionStore } from '../store/types.js';
 import { warn } from './output.js';
+import { upstreamClientOptions, type UpstreamRaw } from './upstream-options.js';
 
 /** The options `serve` and `exec` share, as commander hands them over. */
-export interface GatewayRaw {
+export interface GatewayRaw extends UpstreamRaw {
   target?: string[];
   passCookies?: boolean;
   json?: boolean;
-  http2?: boolean;
-  proxy?: string;
-  trustEnv: boolean;
-  cacert?: string;
-  insecure?: boolean;
-  readOnly?: boolean;
-  refresh: boolean;
 }
 
 /** Adds the shared options (targets, cookies, upstream TLS and proxy, refresh) to a command. */
@@ -39,17 +31,7 @@ export function gatewayOptions(command: Command): Command {
 
 /** ServeOptions from the shared options; the caller adds port, bind, token and socket. */
 export async function gatewayServeOptions(raw: GatewayRaw, store: SessionStore, log: boolean): Promise<ServeOptions> {
-  const ca = raw.cacert === undefined ? undefined : await readCa(raw.cacert);
-  const client: OpenSessionOptions = {
-    store,
-    http2: raw.http2 === true,
-    trustEnv: raw.trustEnv,
-    readOnly: raw.readOnly === true,
-    autoRefresh: raw.refresh,
-    ...(raw.proxy === undefined ? {} : { proxy: raw.proxy }),
-    ...(ca === undefined ? {} : { ca }),
-    ...(raw.insecure === true ? { rejectUnauthorized: false } : {}),
-  };
+  const client: OpenSessionOptions = { store, ...(await upstreamClientOptions(raw)) };
   const json = raw.json === true;
   return {
     targets: raw.target ?? [],
@@ -74,19 +56,6 @@ function batchedLog(json: boolean): (entry: LogEntry) => void {
     if (pending === '') setImmediate(flush);
     pending += formatLogLine(entry, json);
   };
-}
-
-async function readCa(file: string): Promise<Buffer> {
-  let pem: Buffer;
-  try {
-    pem = await readFile(file);
-  } catch (error) {
-    throw new SessionjarError('INPUT_INVALID', `--cacert: cannot read "${file}" (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, { cause: error });
-  }
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new SessionjarError('INPUT_INVALID', `--cacert: "${file}" holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
-  }
-  return pem;
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */

@@ -12,6 +12,7 @@ import { describeCookieSizes } from '../../replay/cookie-size.js';
 import type { SessionStore } from '../../store/types.js';
 import { storeFor } from '../context.js';
 import { applyCsrfToken, planCsrf, type CsrfPlan, type CsrfRaw } from '../csrf.js';
+import { upstreamClientOptions } from '../upstream-options.js';
 
 /** What `sessionjar request` was asked to do, parsed and checked. */
 export interface RequestCliOptions {
@@ -174,7 +175,6 @@ export async function parseRequestOptions(session: string, url: string, raw: Raw
   const timeoutMs = raw.timeout === undefined ? undefined : positiveNumber(raw.timeout, '--timeout') * 1000;
   const maxRedirects = raw.maxRedirects === undefined ? undefined : count(raw.maxRedirects, '--max-redirects');
   const maxHeaderBytes = raw.maxHeaderSize === undefined ? undefined : bytes(raw.maxHeaderSize, '--max-header-size');
-  const ca = raw.cacert === undefined ? undefined : await readCaFile(raw.cacert);
   return {
     session,
     url,
@@ -190,13 +190,7 @@ export async function parseRequestOptions(session: string, url: string, raw: Raw
     ...(raw.margin === undefined ? {} : { marginSeconds: seconds(raw.margin, '--margin') }),
     ...(raw.pool === undefined ? {} : { pool: raw.pool }),
     client: {
-      http2: raw.http2 === true,
-      trustEnv: raw.trustEnv,
-      readOnly: raw.readOnly === true,
-      autoRefresh: raw.refresh,
-      ...(raw.proxy === undefined ? {} : { proxy: raw.proxy }),
-      ...(ca === undefined ? {} : { ca }),
-      ...(raw.insecure === true ? { rejectUnauthorized: false } : {}),
+      ...(await upstreamClientOptions(raw)),
       ...(maxRedirects === undefined ? {} : { maxRedirects }),
       ...(maxHeaderBytes === undefined ? {} : { maxResponseHeaderBytes: maxHeaderBytes }),
       ...(timeoutMs === undefined
@@ -324,14 +318,6 @@ async function readOptionFile(file: string, option: string): Promise<Buffer> {
   } catch (error) {
     throw new SessionjarError('INPUT_INVALID', `${option}: cannot read "${file}" (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, { cause: error });
   }
-}
-
-async function readCaFile(file: string): Promise<Buffer> {
-  const pem = await readOptionFile(file, '--cacert');
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new SessionjarError('INPUT_INVALID', `--cacert: "${file}" holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
-  }
-  return pem;
 }
 
 function positiveNumber(value: string, option: string): number {
