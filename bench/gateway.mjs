@@ -1,6 +1,7 @@
 // `npm run bench:gateway`: the gateway of `sessionjar serve` against the same
 // load client straight to the server. The server runs pinned to core 0, the gateway pinned to core 1;
-// the load client (raw undici, a pool of keep-alive connections) is not pinned. Rounds alternate
+// the load client (raw undici, a pool of keep-alive connections) runs in two layouts: on any core,
+// and beside the server on core 0 (see `layouts`). Rounds alternate
 // direct and through-gateway runs, so drift on a shared machine hits both; ratios are per round,
 // then the median. Also: the gateway's peak RSS over a 100 MB download and upload, and one curl
 // through a running gateway against `sessionjar request` from a fresh process, as wall time.
@@ -97,22 +98,36 @@ async function load(base, headers, concurrency, pid) {
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+/**
+ * Where the load client (this process) runs. On two cores a floating load client takes CPU from
+ * the gateway's core, so the gateway path runs three processes on the cores the direct path gives
+ * two; with the load client beside the server on core 0, both runs have the same load client and
+ * server on the same core, and the gateway has a core of its own, as it would on a larger machine.
+ */
+const layouts = hasTaskset
+  ? [{ name: 'load client on any core', cores: '0,1' }, { name: 'load client with the server on core 0', cores: '0' }]
+  : [{ name: 'load client unpinned', cores: undefined }];
+const place = (cores) => cores && execFileSync('taskset', ['-a', '-p', '-c', cores, String(process.pid)], { stdio: 'ignore' });
 const gw = await gateway(origin);
 const rows = [];
 for (const concurrency of [1, 32]) {
-  const ratios = [];
-  const added = [];
-  const cpu = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    const direct = await load(origin, { cookie: 'sid=ok-0' }, concurrency, server.child.pid);
-    const through = await load(gw.url, { 'x-sessionjar-token': gw.token }, concurrency, gw.child.pid);
-    ratios.push(through.rps / direct.rps);
-    added.push(through.latencyMs - direct.latencyMs);
-    cpu.push({ gateway: through.cpuUs, server: direct.cpuUs });
-    rows.push(`c${concurrency} round ${round + 1}: direct ${direct.rps.toFixed(0)} req/s, gateway ${through.rps.toFixed(0)} req/s`);
+  for (const layout of layouts) {
+    const ratios = [];
+    const added = [];
+    const cpu = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      place(layout.cores);
+      const direct = await load(origin, { cookie: 'sid=ok-0' }, concurrency, server.child.pid);
+      const through = await load(gw.url, { 'x-sessionjar-token': gw.token }, concurrency, gw.child.pid);
+      ratios.push(through.rps / direct.rps);
+      added.push(through.latencyMs - direct.latencyMs);
+      cpu.push({ gateway: through.cpuUs, server: direct.cpuUs });
+      rows.push(`c${concurrency}, ${layout.name}, round ${round + 1}: direct ${direct.rps.toFixed(0)} req/s, gateway ${through.rps.toFixed(0)} req/s`);
+    }
+    rows.push(`c${concurrency}, ${layout.name}: gateway/direct ${median(ratios).toFixed(2)}× (rounds ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}), latency added ${median(added).toFixed(3)} ms, CPU per request: gateway ${median(cpu.map((c) => c.gateway)).toFixed(0)} µs, server ${median(cpu.map((c) => c.server)).toFixed(0)} µs`);
   }
-  rows.push(`c${concurrency}: gateway/direct ${median(ratios).toFixed(2)}× (rounds ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}), latency added ${median(added).toFixed(3)} ms, CPU per request: gateway ${median(cpu.map((c) => c.gateway)).toFixed(0)} µs, server ${median(cpu.map((c) => c.server)).toFixed(0)} µs`);
 }
+place(layouts[0].cores);
 
 // Wall time: one curl through the running gateway against `sessionjar request` from a fresh process.
 const wall = (cmd, args) => {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The only place that calls process.exit: everything else throws SessionjarError.
+// The only place that calls process.exit (with output.ts's crash report): everything else throws SessionjarError.
 import { setFlagsFromString } from 'node:v8';
 import '../replay/linear-regexp.js';
 import { isRequestCommand } from './argv.js';

@@ -49,6 +49,17 @@ export function exitStatusFor(error: unknown, json: boolean, reveal = false): nu
   return exitCodeFor(reported.code);
 }
 
+/**
+ * A bug that throws outside a command's own code (an event handler, a timer, a promise nobody
+ * awaits) would reach Node's own printer, which prints its message and stack as they are: it is
+ * reported like any error instead, scrubbed, with INTERNAL's exit status. Installed by each entry
+ * (program.ts, request-fast.ts), so it scrubs with the secrets that entry's modules registered.
+ */
+export function reportCrashes(json: boolean, reveal: boolean): void {
+  const crash = (error: unknown) => process.exit(exitStatusFor(error, json, reveal));
+  process.on('uncaughtException', crash).on('unhandledRejection', crash);
+}
+
 /** For SESSIONJAR_DEBUG: the error's stack, then each cause's, a few levels deep. */
 function causeChain(error: Error): string {
   const lines = [error.stack ?? error.message];

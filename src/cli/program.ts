@@ -3,7 +3,7 @@ import { exitCodeFor } from '../core/exit-codes.js';
 import { VERSION } from '../core/version.js';
 import { isRequestCommand } from './argv.js';
 import { closeStores } from './context.js';
-import { exitStatusFor } from './output.js';
+import { exitStatusFor, reportCrashes } from './output.js';
 import { makeListCommand } from './commands/list.js';
 import { makeImportCommand } from './commands/import.js';
 import { makeExportCommand } from './commands/export.js';
@@ -55,6 +55,7 @@ export async function run(argv: string[]): Promise<number> {
   const json = argv.includes('--json') && !isRequestCommand(argv);
   // The user asked to see secrets (request, refresh, inspect, export): an error shows them too.
   const reveal = argv.includes('--reveal');
+  reportCrashes(json, reveal);
   try {
     await makeProgram().parseAsync(argv);
     return Number(process.exitCode ?? 0);

@@ -1,6 +1,6 @@
 import { runRequest } from './commands/request.js';
 import { closeStores, storeIn } from './context.js';
-import { exitStatusFor } from './output.js';
+import { exitStatusFor, reportCrashes } from './output.js';
 import type { RequestArgv } from './request-argv.js';
 
 /**
@@ -9,6 +9,7 @@ import type { RequestArgv } from './request-argv.js';
  * (dist/request.cjs) holding only what a request needs.
  */
 export async function runFastRequest({ dir, store, name, url, options }: RequestArgv): Promise<number> {
+  reportCrashes(false, options.reveal === true);
   try {
     await runRequest(name, url, options, storeIn(dir, store));
     return Number(process.exitCode ?? 0);
