@@ -2,6 +2,7 @@ import { SessionjarError } from '../core/errors.js';
 import { LoggedOutSchema, type LoggedOut, type Login, type Probe, type Session, type Step } from '../session/schema/index.js';
 import { urlPatternProblem } from '../session/url-pattern.js';
 import { defaultStore } from '../store/default-store.js';
+import { generationAfter } from '../store/replace.js';
 import type { SessionStore } from '../store/types.js';
 import { hasDisplay } from './launch.js';
 import { checkEnv, loadRecipe, substituteEnv, type Recipe, type Success } from './recipe.js';
@@ -166,7 +167,8 @@ export async function recordSession(options: RecordOptions): Promise<RecordResul
     debug: options.debug,
     onStatus: options.onStatus,
   });
-  const session: Session = { ...captured, login: loginBlock(prepared, envNames, { signInUrl, returnsToUrl }) };
+  const generation = options.force ? await generationAfter(store, options.name) : undefined;
+  const session: Session = { ...captured, ...(generation === undefined ? {} : { generation }), login: loginBlock(prepared, envNames, { signInUrl, returnsToUrl }) };
   await store.save(options.name, session, options.encrypt ? { encrypt: true } : {});
   const location = store.locate(options.name);
   return { session, location, summary: summarize(session, location) };

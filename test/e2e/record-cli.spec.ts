@@ -128,6 +128,8 @@ test('by recipe from the CLI: summary on stdout; an existing session is kept unl
   run = startCli(cli, [...args, '--force', '--json'], { env: demo });
   expect(await run.exit).toBe(0);
   expect(JSON.parse(run.stdout())).toMatchObject({ name: 'form', location: join(dir, 'form.json') });
+  // A new login over the old: the generation moves on, as after a refresh (store/replace.ts).
+  expect((await sessionFile('form')).generation).toBe(1);
 });
 
 test('a wrong password from the CLI: exit 12 long before --timeout, the credentials named, a private --debug screenshot, no file', async () => {

@@ -4,6 +4,7 @@ import { basename, extname } from 'node:path';
 import { SessionjarError } from '../../core/errors.js';
 import type { ImportFormat, LostItem } from '../../session/convert/index.js';
 import { checkNewSessionRef, toSessionName } from '../../store/names.js';
+import { generationAfter } from '../../store/replace.js';
 import type { SessionStore } from '../../store/types.js';
 import { storeFor } from '../context.js';
 import { printJson, printLine, printStderr } from '../output.js';
@@ -50,7 +51,8 @@ export async function importFile(store: SessionStore, file: string, options: Imp
     ...(options.from ? { format: options.from } : {}),
     ...(options.origin ? { origin: options.origin } : {}),
   });
-  await store.save(name, result);
+  const generation = options.force ? await generationAfter(store, name) : undefined;
+  await store.save(name, generation === undefined ? result : { ...result, generation });
   return { name, location, format, cookies: result.cookies.length, origins: result.origins.length, lost: report.lost, derived: report.derived ?? [] };
 }
 

@@ -188,7 +188,7 @@ export const SessionV1Schema = z.strictObject({
     .int()
     .nonnegative()
     .optional()
-    .describe('Login generation: moved by each refresh (a re-login or token refresh), by nothing else; absent means 0.'),
+    .describe('Login generation: moved by each refresh (a re-login or token refresh) and by a new login saved over the session (record --force, import --force), by nothing else; absent means 0.'),
   cookies: z.array(CookieSchema).default([]),
   origins: z.array(OriginStateSchema).default([]),
   headers: HeadersSchema.default({ default: {}, origins: {}, rules: [] }),
