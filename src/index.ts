@@ -28,6 +28,7 @@ export { openPool, Pool, type PoolOptions, type PoolRequestOptions, type PoolRes
 export { poolStatus, resetPool, type PoolMemberStatus, type PoolStatus, type PoolStatusOptions } from './pool/status.js';
 export { FilePoolState } from './pool/file-state.js';
 export { MemoryPoolState } from './pool/memory-state.js';
+export { RedisPoolState } from './pool/redis-state.js';
 export type { MemberState, MemberStatus, Outcome, PickStrategy, PoolLimits, PoolSnapshot, PoolState, StateChange, TakeRequest, TakeResult } from './pool/types.js';
 export { SessionjarError, isSessionjarError, type ErrorCode } from './core/errors.js';
 export { FileStore, type FileStoreOptions, type WithLockOptions } from './store/file-store.js';

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { SessionjarError } from '../core/errors.js';
+import type { PickStrategy } from '../pool/types.js';
 import { jsonPathProblem } from '../session/json-path.js';
 import type { LoggedOut, Probe } from '../session/schema/index.js';
 import { HEADER_NAME, HEADER_VALUE } from '../session/schema/string-rules.js';
 import { urlPatternProblem } from '../session/url-pattern.js';
-import { userRegexProblem } from '../session/user-regex.js';
+import { compileUserRegex, userRegexProblem } from '../session/user-regex.js';
 
 /**
  * The one parser of the option values that commands share (`record` and `edit` both take --probe and
@@ -90,6 +91,30 @@ export function bodyRegex(value: string, option: string): string {
   const problem = userRegexProblem(nonEmpty(value, option));
   if (problem) throw usage(option, `"${value}" cannot be used: ${problem}. See "Patterns" in docs/session-format.md.`);
   return value;
+}
+
+/** A regular expression given as its source or as `/source/flags` (`/captcha/i`), compiled. */
+export function bodyRegExp(value: string, option: string): RegExp {
+  const slashed = /^\/(.+)\/([a-z]*)$/s.exec(value);
+  const [source, flags] = slashed ? [slashed[1] as string, slashed[2] as string] : [value, ''];
+  const problem = userRegexProblem(nonEmpty(source, option), flags);
+  if (problem) throw usage(option, `"${value}" cannot be used: ${problem}. See "Patterns" in docs/session-format.md.`);
+  return compileUserRegex(source, flags) as RegExp;
+}
+
+const PICKS: Record<string, PickStrategy> = {
+  'round-robin': 'round-robin',
+  lru: 'least-recently-used',
+  'least-recently-used': 'least-recently-used',
+  'until-failure': 'use-until-failure',
+  'use-until-failure': 'use-until-failure',
+};
+
+/** `lru` → least-recently-used; a pool's pick strategy by its short or full name. */
+export function pickStrategy(value: string, option: string): PickStrategy {
+  const pick = Object.hasOwn(PICKS, value) ? PICKS[value] : undefined;
+  if (pick === undefined) throw usage(option, `"${value}" is not a pick strategy; give round-robin, lru or until-failure.`);
+  return pick;
 }
 
 /** A dot path into JSON (`error.code`), as the session file's: no segment into Object.prototype. */

@@ -12,7 +12,10 @@ export async function sendThroughPool(options: RequestCliOptions, store: Session
   const say = (line: string) => io.stderr.write(scrubText(`${line}\n`, options.reveal));
   const pool = await openPool(options.pool as string, {
     ...options.client,
+    ...options.poolOptions,
     store,
+    // One request, then gone: no connection to hear other processes' changes.
+    remoteEvents: false,
     ...(onEvent ? { onEvent } : {}),
     refresh: {
       reveal: options.reveal,

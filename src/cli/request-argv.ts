@@ -42,6 +42,9 @@ export const REQUEST_FLAGS = [
   '--csrf-field <name>',
   '--csrf-header <name>',
   '--pool <prefix>',
+  '--pick <strategy>',
+  '--blocked-status <codes>',
+  '--blocked-body <regex>',
 ] as const;
 
 /** Options whose values collect into a list rather than replace each other. */

@@ -1,8 +1,10 @@
 import { SessionjarError } from '../core/errors.js';
 import { FileStore } from '../store/file-store.js';
+import { RedisStore } from '../store/redis-store.js';
 import type { SessionStore } from '../store/types.js';
 import { FilePoolState } from './file-state.js';
 import { MemoryPoolState } from './memory-state.js';
+import { RedisPoolState } from './redis-state.js';
 import type { PoolState } from './types.js';
 
 /** `shop` takes `shop-alice`, `shop_bob`, `shop.carol`; `shop-` takes whatever starts with it. */
@@ -33,9 +35,11 @@ export async function poolMembers(store: SessionStore, namesOrPrefix: string | r
   return { pool: name ?? prefix.replace(/[-_.]+$/, ''), names };
 }
 
-/** The state a pool on this store shares: a file next to the sessions, or this process's memory. */
+/** The state a pool on this store shares: a file next to the sessions, keys in their Redis, or this process's memory. */
 export function defaultPoolState(store: SessionStore, pool: string): PoolState {
-  return store instanceof FileStore ? new FilePoolState(store.dir, pool) : new MemoryPoolState(pool);
+  if (store instanceof FileStore) return new FilePoolState(store.dir, pool);
+  if (store instanceof RedisStore) return new RedisPoolState(store, pool);
+  return new MemoryPoolState(pool);
 }
 
 function commonPrefix(names: readonly string[]): string {

@@ -30,6 +30,12 @@ export interface PoolOptions extends OpenSessionOptions {
   maxRefreshFailures?: number;
   /** Told of every state change, with its reason (as `pool.on('state', …)`). */
   onState?: (change: StateChange) => void;
+  /**
+   * Also tell the `state` listeners of changes other processes make (`remote: true`), where the state
+   * can (Redis: one more connection, subscribed to the pool's channel, from the first listener on).
+   * Default true.
+   */
+  remoteEvents?: boolean;
   /** The shared state (default: `<store dir>/.pools/<name>.json` for a file store, memory otherwise). */
   state?: PoolState;
   /** The clock, epoch ms (default Date.now): cool-downs are judged by it. */
@@ -54,6 +60,8 @@ export class Pool implements AsyncDisposable {
   readonly #classify: ClassifyOptions;
   readonly #limits: PoolLimits;
   readonly #now: () => number;
+  /** The subscription to other processes' changes, once a listener asked for it. */
+  #watching: Promise<(() => Promise<void>) | undefined> | undefined;
   #closed = false;
 
   /** Use {@link openPool}. */
@@ -95,7 +103,24 @@ export class Pool implements AsyncDisposable {
   on(event: 'state', listener: (change: StateChange) => void): this {
     if (event !== 'state') throw new SessionjarError('USAGE', `pool.on: unknown event "${String(event)}"; the pool emits "state".`);
     this.#listeners.add(listener);
+    this.listening().catch((error: unknown) => process.emitWarning(`pool "${this.name}": other processes' state changes will not be heard: ${(error as Error).message}`, 'SessionjarWarning'));
     return this;
+  }
+
+  /**
+   * Resolves once the `state` listeners hear other processes' changes too (at once where the state
+   * tells none, or with `remoteEvents: false`). openPool waits for it when given `onState`.
+   *
+   * @example
+   * ```ts
+   * pool.on('state', (c) => c.remote && console.error(`another worker: ${c.name} → ${c.to}`));
+   * await pool.listening();
+   * ```
+   */
+  async listening(): Promise<void> {
+    if (this.#closed || this.#listeners.size === 0 || this.options.remoteEvents === false || !this.state.watch) return;
+    this.#watching ??= this.state.watch((change) => this.#emit([change]));
+    await this.#watching;
   }
 
   /**
@@ -151,7 +176,8 @@ export class Pool implements AsyncDisposable {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const results = await Promise.allSettled([...this.#clients.values()].map(async (client) => (await client).close()));
+    const stop = this.#watching?.then((unwatch) => unwatch?.(), () => undefined);
+    const results = await Promise.allSettled([stop, ...[...this.#clients.values()].map(async (client) => (await client).close())]);
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
   }
@@ -202,5 +228,14 @@ export class Pool implements AsyncDisposable {
 export async function openPool(namesOrPrefix: string | readonly string[], options: PoolOptions = {}): Promise<Pool> {
   const store = options.store ?? defaultStore(options.env ?? process.env);
   const { pool, names } = await poolMembers(store, namesOrPrefix, options.name);
-  return new Pool(pool, names, options.state ?? defaultPoolState(store, pool), { ...options, store });
+  const opened = new Pool(pool, names, options.state ?? defaultPoolState(store, pool), { ...options, store });
+  if (options.onState) {
+    try {
+      await opened.listening();
+    } catch (error) {
+      await opened.close();
+      throw error;
+    }
+  }
+  return opened;
 }

@@ -67,6 +67,8 @@ export interface StateChange {
   /** When a cooling or quarantined account is back (epoch ms). */
   until?: number;
   at: number;
+  /** Made by another process sharing the state (heard through {@link PoolState.watch}). */
+  remote?: boolean;
 }
 
 export interface TakeRequest {
@@ -100,4 +102,9 @@ export interface PoolState {
   reset(names: readonly string[], now: number): Promise<StateChange[]>;
   /** Where it is kept, for messages (`recordings/.pools/shop.json`). */
   readonly location: string;
+  /**
+   * Where other processes' changes can be heard (Redis): calls `listener` with each, from when the
+   * promise resolves, which gives the function that stops it. Absent where none can be (a file).
+   */
+  watch?(listener: (change: StateChange) => void): Promise<() => Promise<void>>;
 }

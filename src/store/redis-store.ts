@@ -96,6 +96,14 @@ export class RedisStore implements SessionStore {
     if (client) await (await client.catch(() => undefined))?.close();
   }
 
+  /**
+   * The connection (made now if need be), for what keeps its own keys in the same Redis next to the
+   * sessions: a pool's state (src/pool/redis-state.ts). IO_ERROR as `connect`.
+   */
+  connection(): Promise<RedisClient> {
+    return this.#redis();
+  }
+
   locate(ref: string): string {
     return `${this.where} ${this.#key(ref)}`;
   }

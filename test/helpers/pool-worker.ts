@@ -1,11 +1,13 @@
-// A separate process using a pool, for the multi-process pool test. Bundled by test/helpers/bundle.ts.
-//   <dir> <prefix> <pick> <count> <url>: sends <count> requests one after another, prints the account of each.
+// A separate process using a pool, for the multi-process pool tests. Bundled by test/helpers/bundle.ts.
+//   <store> <prefix> <pick> <count> <url>: sends <count> requests one after another, prints the account of each.
+//   <store> is a folder of session files or a redis:// / unix:// URL (the pool's state is then in Redis).
 import { openPool } from '../../src/pool/pool.js';
 import type { PickStrategy } from '../../src/pool/types.js';
-import { FileStore } from '../../src/store/file-store.js';
+import { storeAt } from '../../src/store/open-store.js';
 
-const [dir, prefix, pick, count, url] = process.argv.slice(2);
-const pool = await openPool(prefix!, { store: new FileStore({ dir: dir!, keys: null }), pick: pick as PickStrategy, refresh: { interactive: false } });
+const [where, prefix, pick, count, url] = process.argv.slice(2);
+const store = storeAt(where!, { keys: null });
+const pool = await openPool(prefix!, { store, pick: pick as PickStrategy, refresh: { interactive: false } });
 try {
   for (let i = 0; i < Number(count); i++) {
     const res = await pool.request(url!);
@@ -14,4 +16,5 @@ try {
   }
 } finally {
   await pool.close();
+  await store.close();
 }

@@ -47,7 +47,7 @@ test('least-recently-used across two processes sharing the state: no account is 
   // Inside the repository, so the bundle's external packages resolve from node_modules.
   const out = join(process.cwd(), 'test-results', `pool-${process.pid}`);
   mkdirSync(out, { recursive: true });
-  const worker = await bundleScript('test/helpers/pool-worker.ts', join(out, 'pool-worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core']);
+  const worker = await bundleScript('test/helpers/pool-worker.ts', join(out, 'pool-worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core', '@redis/client']);
   const url = `${site.origin}/api`;
   // 7 + 8 uses: shared, 5 each; each process on its own would give 3+3, 2+3, 2+2.
   const [one, two] = await Promise.all([runWorker(worker, [dir, 'shop', 'least-recently-used', '7', url]), runWorker(worker, [dir, 'shop', 'least-recently-used', '8', url])]);
@@ -121,4 +121,28 @@ test('sessionjar pool status shows each account with its state, reason and until
   const unknown = await runCli(dir, ['--dir', dir, 'pool', 'status', 'nope']);
   expect(unknown.status).toBe(3);
   expect(unknown.stderr).toContain('pool "nope": no session named nope-…');
+});
+
+test('request --pool --pick until-failure --blocked-status 451 --blocked-body /…/i: the pool picks and judges as told; bad values exit 2', async () => {
+  const { dir } = await shop(['alice', 'bob', 'carol']);
+  const url = `${site.origin}/api`;
+  site.answer.alice = 'captcha';
+  // A 403 is no block when --blocked-status says 451: bob keeps being used.
+  site.answer.bob = 'blocked';
+  const args = ['--dir', dir, 'request', '--pool', 'shop', '--pick', 'until-failure', '--blocked-status', '451', '--blocked-body', '/prove you are human/i', url];
+  const runs = [];
+  for (let i = 0; i < 4; i++) runs.push(await runCli(dir, args));
+  expect(runs.map((r) => r.status)).toEqual([0, 0, 0, 0]);
+  expect(site.seen).toEqual(['alice', 'bob', 'bob', 'bob']);
+  expect(runs[0]?.stderr).toMatch(new RegExp(`^sessionjar: pool shop: shop-alice ready → quarantined until \\S+Z \\(the page from ${url} matches /prove you are human/i\\)\\n$`));
+  expect(runs.slice(1).map((r) => r.stderr)).toEqual(['', '', '']);
+
+  const bad = await runCli(dir, ['--dir', dir, 'request', '--pool', 'shop', '--pick', 'fastest', url]);
+  expect(bad).toMatchObject({ status: 2, stdout: '' });
+  expect(bad.stderr).toContain('--pick: "fastest" is not a pick strategy; give round-robin, lru or until-failure.');
+  const noPool = await runCli(dir, ['--dir', dir, 'request', 'shop-alice', url, '--blocked-status', '403']);
+  expect(noPool.status).toBe(2);
+  expect(noPool.stderr).toContain('--pick, --blocked-status and --blocked-body are for --pool');
+  const status = await runCli(dir, ['--dir', dir, 'request', '--pool', 'shop', '--blocked-status', '4031', url]);
+  expect(status.stderr).toContain('--blocked-status: "4031" is not an HTTP status');
 });

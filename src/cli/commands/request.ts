@@ -6,12 +6,14 @@ import { pipeline } from 'node:stream/promises';
 import type { Readable, Writable } from 'node:stream';
 import { SessionjarError, isSessionjarError } from '../../core/errors.js';
 import { redactHeader, registerSecrets, scrubText } from '../../core/redact.js';
+import type { PoolOptions } from '../../pool/pool.js';
 import type { ReplayResponse } from '../../replay/client.js';
 import type { ClientOptions, ReplayEvent } from '../../replay/options.js';
 import { describeCookieSizes } from '../../replay/cookie-size.js';
 import type { SessionStore } from '../../store/types.js';
 import { storeFor } from '../context.js';
 import { applyCsrfToken, planCsrf, type CsrfPlan, type CsrfRaw } from '../csrf.js';
+import { bodyRegExp, httpStatuses, pickStrategy } from '../option-values.js';
 import { upstreamClientOptions } from '../upstream-options.js';
 
 /** What `sessionjar request` was asked to do, parsed and checked. */
@@ -38,6 +40,8 @@ export interface RequestCliOptions {
   marginSeconds?: number;
   /** --pool: send through the next ready account of this pool (`session` is then the prefix). */
   pool?: string;
+  /** --pick, --blocked-status, --blocked-body: how the pool picks and judges. */
+  poolOptions?: Pick<PoolOptions, 'pick' | 'blockedStatuses' | 'blockedBody'>;
   client: ClientOptions;
 }
 
@@ -70,6 +74,9 @@ export interface RawOptions extends CsrfRaw {
   verbose?: boolean;
   reveal?: boolean;
   pool?: string;
+  pick?: string;
+  blockedStatus?: string;
+  blockedBody?: string;
 }
 
 /** Default CLI timeouts, each capped by --timeout: a dead server fails fast, a slow body may take the whole budget. */
@@ -105,7 +112,10 @@ export function makeRequestCommand(): Command {
     .option('--csrf-from <page-url>', 'first GET this page and read a CSRF token from its HTML (an <input> or <meta> named --csrf-field)')
     .option('--csrf-field <name>', 'name of the token in the page (sectok, csrfmiddlewaretoken, authenticity_token, csrf-token); sent as this form or JSON field')
     .option('--csrf-header <name>', 'send the token as this header instead of a body field (e.g. X-CSRF-Token)')
-    .option('--pool <prefix>', 'send as the next ready account of the pool <prefix>-… (round-robin; see `sessionjar pool status`); give only the URL')
+    .option('--pool <prefix>', 'send as the next ready account of the pool <prefix>-… (see `sessionjar pool status`); give only the URL')
+    .option('--pick <strategy>', 'with --pool: round-robin (default), lru (least recently used across every process) or until-failure')
+    .option('--blocked-status <codes>', 'with --pool: comma-separated statuses that mean the site blocked the account (default 403): quarantined')
+    .option('--blocked-body <regex>', 'with --pool: a body matching this (source or /source/flags) means blocked, such as a captcha page')
     .addHelpText(
       'after',
       [
@@ -113,6 +123,7 @@ export function makeRequestCommand(): Command {
         'Examples:',
         '  sessionjar request github https://api.github.com/user',
         '  sessionjar request --pool shop https://shop.example/api/orders',
+        "  sessionjar request --pool shop --pick lru --blocked-status 403,451 --blocked-body '/captcha/i' https://shop.example/api/orders",
         "  sessionjar req shop https://shop.example/api/cart -X POST --json '{\"sku\":\"A1\",\"qty\":2}'",
         '  sessionjar req intranet https://intranet.example/report.pdf -o report.pdf --fail',
         '  echo "q=1" | sessionjar req app https://app.example/search -d @- -i -v',
@@ -166,6 +177,14 @@ export async function parseRequestOptions(session: string, url: string, raw: Raw
     setDefault(headers, 'accept', 'application/json');
   }
   if (raw.pool !== undefined && raw.csrfFrom !== undefined) throw new SessionjarError('USAGE', '--csrf-from cannot be used with --pool: the token and the request must come from the same account.');
+  const poolOptions = {
+    ...(raw.pick === undefined ? {} : { pick: pickStrategy(raw.pick, '--pick') }),
+    ...(raw.blockedStatus === undefined ? {} : { blockedStatuses: httpStatuses(raw.blockedStatus, '--blocked-status') }),
+    ...(raw.blockedBody === undefined ? {} : { blockedBody: bodyRegExp(raw.blockedBody, '--blocked-body') }),
+  };
+  if (raw.pool === undefined && Object.keys(poolOptions).length > 0) {
+    throw new SessionjarError('USAGE', '--pick, --blocked-status and --blocked-body are for --pool: add --pool <prefix>, or leave them out.');
+  }
   const csrf = planCsrf(raw, headers, body);
   body = csrf.body;
   const method = (raw.method ?? (body === undefined ? 'GET' : 'POST')).toUpperCase();
@@ -188,7 +207,7 @@ export async function parseRequestOptions(session: string, url: string, raw: Raw
     reveal: raw.reveal === true,
     ...(csrf.plan ? { csrf: csrf.plan } : {}),
     ...(raw.margin === undefined ? {} : { marginSeconds: seconds(raw.margin, '--margin') }),
-    ...(raw.pool === undefined ? {} : { pool: raw.pool }),
+    ...(raw.pool === undefined ? {} : { pool: raw.pool, poolOptions }),
     client: {
       ...(await upstreamClientOptions(raw)),
       ...(maxRedirects === undefined ? {} : { maxRedirects }),
