@@ -158,3 +158,31 @@ export function addLoggedOutOptions(command: Command): Command {
     .option('--logged-out-body-regex <regex>', 'logged out when a text, HTML or JSON body matches (an app that answers 200 with a sign-in page)')
     .option('--logged-out-json-path <path>', 'logged out when this dot path is present in a JSON body (e.g. error.code)');
 }
+
+/** Seconds > 0 (`--timeout 2.5`). */
+export function positiveNumber(value: string, option: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new SessionjarError('USAGE', `${option}: "${value}" is not a positive number of seconds, e.g. 30 or 2.5.`);
+  return n;
+}
+
+/** Seconds ≥ 0 (`--margin 0`). */
+export function seconds(value: string, option: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new SessionjarError('USAGE', `${option}: "${value}" is not a number of seconds ≥ 0, e.g. 60.`);
+  return n;
+}
+
+/** A whole number ≥ 0 (`--max-redirects`). */
+export function count(value: string, option: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new SessionjarError('USAGE', `${option}: "${value}" is not a whole number ≥ 0.`);
+  return n;
+}
+
+/** A whole number of bytes ≥ 1 (`--max-header-size`). */
+export function bytes(value: string, option: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 1) throw new SessionjarError('USAGE', `${option}: "${value}" is not a whole number of bytes ≥ 1, e.g. 524288.`);
+  return n;
+}

@@ -1,7 +1,8 @@
 import { scrubText } from '../core/redact.js';
 import type { ReplayEvent } from '../replay/options.js';
 import type { SessionStore } from '../store/types.js';
-import { writeResponse, type RequestCliOptions, type RequestIo } from './commands/request.js';
+import type { RequestCliOptions, RequestIo } from './commands/request.js';
+import { writeResponse } from './request-output.js';
 
 /**
  * `sessionjar request --pool <prefix> <url>`: one request as the next ready account of the pool,
