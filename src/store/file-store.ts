@@ -1,6 +1,6 @@
 import { constants, type Stats } from 'node:fs';
 import { chmod, lstat, mkdir, open, readFile, readdir, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { SessionjarError } from '../core/errors.js';
 import { isSessionFileText } from '../session/marker.js';
 import { touch } from '../session/new-session.js';
@@ -8,6 +8,7 @@ import { serializeSession } from '../session/schema/document.js';
 import type { Session } from '../session/schema/index.js';
 import { quickParseSession } from '../session/schema/quick.js';
 import { isTempFile, writeFileAtomic } from './atomic-write.js';
+import { code, display, ioError, notAFile, notASessionFile, notFound, octal, symlinkRefused } from './file-errors.js';
 import { DEFAULT_STALE_LOCK_MS, withFileLock } from './lock.js';
 import { envelopeHeaderOf, keyForWriting, openFileText, rememberSecrets, sealFileText } from './encryption.js';
 import { defaultKeyProvider, type KeyProvider } from './keys.js';
@@ -335,12 +336,6 @@ export class FileStore implements SessionStore {
   }
 }
 
-/** Relative to the working directory when inside it (`recordings/github.json`), else absolute. */
-function display(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
-}
-
 /** A temp file left by a crashed writer; a young one may belong to a save in progress. */
 async function removeIfStray(path: string): Promise<void> {
   try {
@@ -349,51 +344,4 @@ async function removeIfStray(path: string): Promise<void> {
   } catch {
     // Gone already, or not ours to remove: listing goes on.
   }
-}
-
-function notFound(location: string, name: string | undefined): SessionjarError {
-  const message = name
-    ? `no session named "${name}" (looked for ${location}). Run \`sessionjar list\` to see the recorded sessions, or \`sessionjar record ${name} --url <login-url>\` to record it.`
-    : `no session file at ${location}. Check the path, or run \`sessionjar list\` to see the recorded sessions.`;
-  return new SessionjarError('SESSION_NOT_FOUND', message, { details: { file: location } });
-}
-
-function symlinkRefused(location: string): SessionjarError {
-  return new SessionjarError(
-    'UNSAFE_PATH',
-    `${location} is a symbolic link; sessionjar refuses to read or write session files through links. Replace it with the file itself.`,
-    { details: { file: location } },
-  );
-}
-
-function notASessionFile(location: string): SessionjarError {
-  return new SessionjarError(
-    'SESSION_INVALID',
-    `${location} is not a sessionjar session file (it has no "generator": "sessionjar@…" and is no encrypted session), so it was not deleted. Give the name of a session (\`sessionjar list\` shows them) or the path of a session file.`,
-    { details: { file: location } },
-  );
-}
-
-function notAFile(location: string): SessionjarError {
-  return new SessionjarError('UNSAFE_PATH', `${location} is not a regular file; a session file must be one.`, {
-    details: { file: location },
-  });
-}
-
-function ioError(action: string, path: string, error: unknown): SessionjarError {
-  if (error instanceof SessionjarError) return error;
-  // The usual cause: --dir or $SESSIONJAR_DIR names a file.
-  const hint = code(error) === 'ENOTDIR' ? ' (a file stands where a folder should be). Point --dir or $SESSIONJAR_DIR at a folder, not a file.' : '';
-  return new SessionjarError('IO_ERROR', `cannot ${action} ${display(path)}: ${(error as Error).message}${hint}`, {
-    cause: error,
-    details: { file: display(path) },
-  });
-}
-
-function octal(info: Stats): string {
-  return `0${(info.mode & 0o777).toString(8)}`;
-}
-
-function code(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException)?.code;
 }
