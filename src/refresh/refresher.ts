@@ -118,9 +118,10 @@ function failure(name: string, location: string, session: Session, outcomes: Str
 }
 
 /**
- * Logs the session in again, once across processes: under the store's "refresh" lock it re-reads the
- * file, returns it as it is when another process refreshed it since `seen`, else tries each
- * strategy that applies; the probe (when the session has one) must pass before anything is saved.
+ * Logs the session in again, once across processes: returns the file as it is when another process
+ * refreshed it since `seen` (checked before the store's "refresh" lock and again under it), else
+ * tries each strategy that applies; the probe (when the session has one) must pass before anything
+ * is saved.
  * A failure writes nothing: REFRESH_FAILED (or SESSION_EXPIRED when no strategy applied) lists
  * each strategy and why it did not work.
  */
@@ -137,12 +138,19 @@ export async function refreshSession(options: RefreshOptions & { seen?: Session 
     timeoutMs: options.timeoutMs,
     log,
   };
+  const elsewhere = (current: Session): RefreshResult | undefined => {
+    if (!options.seen || !refreshedSince(options.seen, current)) return undefined;
+    log('another process refreshed the session meanwhile; using its result');
+    return { session: current, refreshedElsewhere: true, outcomes: [] };
+  };
+  // A fleet's processes find the expiry alike, and one login serves them all: one that comes late
+  // takes it up without queueing for the lock behind the others.
+  const early = options.seen ? elsewhere(await store.load(name)) : undefined;
+  if (early) return early;
   return store.withLock(name, 'refresh', async () => {
     const current = await store.load(name);
-    if (options.seen && refreshedSince(options.seen, current)) {
-      log('another process refreshed the session meanwhile; using its result');
-      return { session: current, refreshedElsewhere: true, outcomes: [] };
-    }
+    const done = elsewhere(current);
+    if (done) return done;
     const outcomes: StrategyOutcome[] = [];
     for (const strategy of STRATEGIES) {
       const skip = strategy.skip(current, context);
