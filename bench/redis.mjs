@@ -154,7 +154,7 @@ export async function benchRedis(o) {
       fleet.ahead.push(await fleetRound({ store, storeUrl: redis.url, dist: o.dist, name: `ahead-${round}`, marginSeconds: AHEAD_MARGIN_S }));
       process.stderr.write(`redis round ${round + 1}/${o.rounds} done\n`);
     }
-    const lines = ['### Sessions in Redis', '', 'The realistic session with write-back on (the server rotates `sid` every 10th answer), opened from a Redis store (redis-server on a unix socket) against the same session in a file; HTTP/1.1. Ratios are per-round medians, spread in brackets.', '',
+    const lines = ['### Redis store and fleet', '', 'The realistic session with write-back on (the server rotates `sid` every 10th answer), opened from a Redis store (redis-server on a unix socket) against the same session in a file; HTTP/1.1. Ratios are per-round medians, spread in brackets.', '',
       '| concurrency | file store req/s | Redis store req/s | × file store req/s | CPU × file store |', '| --- | ---: | ---: | ---: | ---: |'];
     const targets = [];
     for (const c of [1, 32]) {
