@@ -2,7 +2,7 @@
 // GET, reads the whole body and resolves to the status, and `close()`. A client is loaded only in
 // the process that runs it, so no client pays for another's modules or memory.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /**
@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
  * them as they are; the clients with a cookie jar of their own send them without `cookie`.
  * `crawl`: every request goes to a new path and query string (`/api/item/<n>?q=<n>` on the origin of
  * `url`), as a crawler or an API walk does; otherwise every request goes to `url`.
- * @typedef {{ url: string, crawl?: boolean, http2: boolean, concurrency: number, sessionFile: string, headers: Record<string, string>, caFile: string, dist: string, readOnly?: boolean }} RunOptions
+ * @typedef {{ url: string, crawl?: boolean, http2: boolean, concurrency: number, sessionFile: string, headers: Record<string, string>, caFile: string, dist: string, readOnly?: boolean, storeUrl?: string }} RunOptions
  * @typedef {{ one: () => Promise<number>, close: () => Promise<void> }} Client
  */
 
@@ -61,10 +61,25 @@ async function toughJar(doc) {
   return jar;
 }
 
-/** sessionjar as the library's openSession gives it: write-back on, automatic refresh on. */
+/**
+ * sessionjar as the library's openSession gives it: write-back on, automatic refresh on. With
+ * `storeUrl` (a Redis store), the session file is saved there under a name of this process first
+ * and opened from there, so write-back goes to Redis.
+ */
 async function openBench(o) {
-  const { openSession } = await import(pathToFileURL(join(o.dist, 'index.js')).href);
-  return openSession(o.sessionFile, { http2: o.http2, ca: readFileSync(o.caFile), readOnly: o.readOnly === true });
+  const lib = await import(pathToFileURL(join(o.dist, 'index.js')).href);
+  const options = { http2: o.http2, ca: readFileSync(o.caFile), readOnly: o.readOnly === true };
+  if (!o.storeUrl) return lib.openSession(o.sessionFile, options);
+  const store = await lib.openStore(o.storeUrl, { keys: null });
+  const name = `bench-${process.pid}`;
+  await store.save(name, await new lib.FileStore({ dir: dirname(o.sessionFile), keys: null }).load('bench'));
+  const session = await lib.openSession(name, { ...options, store });
+  const close = session.close.bind(session);
+  session.close = async () => {
+    await close();
+    await store.close();
+  };
+  return session;
 }
 
 /** @type {Record<string, (o: RunOptions) => Promise<Client>>} */

@@ -6,8 +6,9 @@
 // median over rounds; the spread is the lowest and highest round.
 // Prints a README-ready markdown table and writes it into README.md's "Speed" section.
 // Knobs: BENCH_ROUNDS (5), BENCH_SECONDS per measurement (1.5), BENCH_COLD_RUNS (15),
-// BENCH_ONLY=realistic,crawl,simple,sweep,jar,rss,cold (all), BENCH_CLIENTS=request,raw (clients
-// whose name contains one of the words; all), BENCH_README=0.
+// BENCH_ONLY=realistic,crawl,simple,sweep,jar,rss,cold,redis (all; redis: bench/redis.mjs, needs
+// redis-server), BENCH_CLIENTS=request,raw (clients whose name contains one of the words; all),
+// BENCH_README=0.
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -16,11 +17,12 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { buildSession, shapeLabel } from './sessions.mjs';
 import { COLD_TARGETS, coldStart } from './cold.mjs';
+import { benchRedis } from './redis.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 1.5) * 1000;
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 15);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'realistic,crawl,simple,sweep,jar,rss,cold').split(','));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'realistic,crawl,simple,sweep,jar,rss,cold,redis').split(','));
 const RSS_RUNS = 5;
 const RSS_REQUESTS = 10_000;
 // Other work on the machine compresses every ratio; the table says how busy it was.
@@ -166,6 +168,7 @@ const results = Object.fromEntries(scenarios.map((s) => [s.name, Object.fromEntr
 const rss = {};
 let cold = { cli: [], undici: [], node: [] };
 let jarAlone;
+let redis;
 
 /**
  * The jar on its own (bench/jar.mjs, pinned): the Cookie header for 10,000 distinct crawl paths
@@ -226,10 +229,14 @@ try {
     cold = coldStart({ runs: COLD_RUNS, cli: join(dist, 'cli.js'), storeDir: store, name: 'bench', url: `${origins.http}/api/me`, cookie: session('simple', origins.http).headers.cookie });
   }
 
+  if (ONLY.has('redis')) {
+    redis = await benchRedis({ rounds: ROUNDS, durationMs: DURATION_MS, measure, sessionFile, headers: session('realistic', origins.http).headers, origin: origins.http, caFile, dist, rotate, median, spread });
+  }
+
   const table = report();
   process.stdout.write(`${table}\n`);
   mkdirSync(join('bench', 'results'), { recursive: true });
-  writeFileSync(join('bench', 'results', 'latest.json'), JSON.stringify({ results, rss, cold }, null, 2), { flag: 'w' });
+  writeFileSync(join('bench', 'results', 'latest.json'), JSON.stringify({ results, rss, cold, fleet: redis?.fleet }, null, 2), { flag: 'w' });
   if (process.env.BENCH_README !== '0') updateReadme(table);
 } finally {
   server.stdin.end();
@@ -348,6 +355,11 @@ function report() {
       target(`cold start ≤ ${COLD_TARGETS.node}× node -e 0`, n, (v) => v <= COLD_TARGETS.node);
     }
     lines.push('');
+  }
+
+  if (redis) {
+    lines.push(...redis.lines);
+    for (const [name, values, ok] of redis.targets) target(name, values, ok);
   }
 
   lines.push('### Targets', '', '| target | measured (spread) | met |', '| --- | ---: | :---: |');

@@ -118,9 +118,10 @@ function failure(name: string, location: string, session: Session, outcomes: Str
 }
 
 /**
- * Logs the session in again, once across processes: under the store's "refresh" lock it re-reads the
- * file, returns it as it is when another process refreshed it since `seen`, else tries each
- * strategy that applies; the probe (when the session has one) must pass before anything is saved.
+ * Logs the session in again, once across processes: returns the file as it is when another process
+ * refreshed it since `seen` (checked before the store's "refresh" lock and again under it), else
+ * tries each strategy that applies; the probe (when the session has one) must pass before anything
+ * is saved.
  * A failure writes nothing: REFRESH_FAILED (or SESSION_EXPIRED when no strategy applied) lists
  * each strategy and why it did not work.
  */
@@ -137,12 +138,19 @@ export async function refreshSession(options: RefreshOptions & { seen?: Session 
     timeoutMs: options.timeoutMs,
     log,
   };
+  const elsewhere = (current: Session): RefreshResult | undefined => {
+    if (!options.seen || !refreshedSince(options.seen, current)) return undefined;
+    log('another process refreshed the session meanwhile; using its result');
+    return { session: current, refreshedElsewhere: true, outcomes: [] };
+  };
+  // A fleet's processes find the expiry alike, and one login serves them all: one that comes late
+  // takes it up without queueing for the lock behind the others.
+  const early = options.seen ? elsewhere(await store.load(name)) : undefined;
+  if (early) return early;
   return store.withLock(name, 'refresh', async () => {
     const current = await store.load(name);
-    if (options.seen && refreshedSince(options.seen, current)) {
-      log('another process refreshed the session meanwhile; using its result');
-      return { session: current, refreshedElsewhere: true, outcomes: [] };
-    }
+    const done = elsewhere(current);
+    if (done) return done;
     const outcomes: StrategyOutcome[] = [];
     for (const strategy of STRATEGIES) {
       const skip = strategy.skip(current, context);
@@ -171,6 +179,12 @@ export async function refreshSession(options: RefreshOptions & { seen?: Session 
   });
 }
 
+/** What the refresher knows of one session object: when it counts as stale (never: undefined), when it expires. */
+interface Judged {
+  expiringAt?: number;
+  expiresAt?: number;
+}
+
 export interface RefresherOptions extends RefreshOptions {
   /** Called after every refresh that ran or found one done elsewhere (for -v and logs). */
   onRefresh?: (result: RefreshResult) => void;
@@ -179,9 +193,14 @@ export interface RefresherOptions extends RefreshOptions {
 /**
  * The refresher the replay client is handed. Stale means expired or expiring by the file's own
  * clock (a credential gets at most half its known lifetime as margin: `effectiveMargin`), except
- * for the login generation this refresher produced (a login that grants less than the margin must
- * not re-run on every request, nor on every cookie a server sets). Concurrent calls share one refresh (single flight); a
- * call carrying an older session than the file's just returns the file.
+ * for a login generation this refresher produced or took up that was already inside its margin when
+ * it did (a login that grants less than the margin must not re-run on every request, nor on every
+ * cookie a server sets); one that came with time to spare goes stale again in its turn, so a
+ * long-running process refreshes once per lifetime. A stale session that has not expired is
+ * `stillValid`: the client refreshes it in the background and goes on sending with it, and on a
+ * shared store the other processes wait for the refresh lock in the background too, then take up
+ * the one login. Concurrent calls share one refresh (single flight); a call carrying an older
+ * session than the file's just returns the file.
  *
  * @example
  * ```ts
@@ -192,25 +211,38 @@ export interface RefresherOptions extends RefreshOptions {
 export function createRefresher(options: RefresherOptions): Refresher {
   const flight = new SingleFlight<Session>();
   const margin = options.marginSeconds ?? 60;
-  /** The login generation this refresher last produced or settled on. */
+  /** The login generation this refresher last produced or settled on, and when (Unix seconds). */
   let produced: number | undefined;
+  let settledAt = 0;
   let latest: Session | undefined;
   /** Sessions another process logged in, which this refresher only took up. */
   const adopted = new WeakSet<Session>();
   // isStale runs before every request: the expiry of a session object is computed once.
-  let known = new WeakMap<Session, { expiringAt?: number; ours: boolean }>();
+  let known = new WeakMap<Session, Judged>();
+  const judge = (session: Session): Judged => {
+    let info = known.get(session);
+    if (!info) {
+      const expiringAt = expiringFrom(session, { marginSeconds: margin });
+      // Ours and inside its margin from the start: never stale by the clock (a logged-out answer still refreshes).
+      const exempt = generationOf(session) === produced && (expiringAt === undefined || expiringAt <= settledAt);
+      info = { expiringAt: exempt ? undefined : expiringAt, expiresAt: expiringFrom(session, { marginSeconds: 0 }) };
+      known.set(session, info);
+    }
+    return info;
+  };
   const settle = (session: Session): void => {
     produced = generationOf(session);
+    settledAt = Date.now() / 1000;
     known = new WeakMap();
   };
   return {
     isStale(session: Session): boolean {
-      let info = known.get(session);
-      if (!info) {
-        info = { expiringAt: expiringFrom(session, { marginSeconds: margin }), ours: generationOf(session) === produced };
-        known.set(session, info);
-      }
-      return !info.ours && info.expiringAt !== undefined && Date.now() / 1000 >= info.expiringAt;
+      const { expiringAt } = judge(session);
+      return expiringAt !== undefined && Date.now() / 1000 >= expiringAt;
+    },
+    stillValid(session: Session): boolean {
+      const { expiresAt } = judge(session);
+      return expiresAt !== undefined && Date.now() / 1000 < expiresAt;
     },
     adopted: (session: Session) => adopted.has(session),
     refresh(reason: RefreshReason): Promise<Session> {

@@ -156,7 +156,8 @@ export class SessionClient implements AsyncDisposable {
   }
 
   /**
-   * Flushes cookie updates, then closes every connection. Idempotent.
+   * Waits for a refresh ahead of the expiry still running (its rotated refresh token must be saved),
+   * flushes cookie updates, then closes every connection. Idempotent.
    *
    * @example
    * ```ts
@@ -168,6 +169,7 @@ export class SessionClient implements AsyncDisposable {
     this.closed = true;
     this.forgetSecrets();
     try {
+      await this.gate.settled();
       await this.flush();
     } finally {
       await this.transport.close();

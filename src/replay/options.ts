@@ -22,6 +22,13 @@ export interface Refresher {
    * logged in by this refresher: a request still logged out with it may refresh once more.
    */
   adopted?(session: Session): boolean;
+  /**
+   * true when `session`, stale by `isStale`, still works (expiring, not yet expired): the client then
+   * refreshes in the background and keeps sending with it until the refresh lands, so no request
+   * waits for a login that is not due yet (nor for another process's, on a shared store). Absent,
+   * or false: requests wait for the refresh.
+   */
+  stillValid?(session: Session): boolean;
 }
 
 export interface RefreshReason {

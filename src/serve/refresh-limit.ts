@@ -35,6 +35,10 @@ export class RefreshLimit implements Refresher {
     return !this.exhausted && this.inner.isStale !== undefined && this.inner.isStale(session);
   }
 
+  stillValid(session: Session): boolean {
+    return this.inner.stillValid !== undefined && this.inner.stillValid(session);
+  }
+
   async refresh(reason: RefreshReason): Promise<Session> {
     if (this.exhausted) throw this.gaveUp();
     const attempt = ++this.attempts;

@@ -150,6 +150,20 @@ test('after the lock, a file another process refreshed is used as it is', async 
   expect(result.session.cookies[0]?.value).toBe('new');
 });
 
+test('issue 19: a login another process already committed is taken up without queueing for the refresh lock', async () => {
+  const store = new MemoryStore();
+  const seen: Session = { ...newSession('s', new Date(Date.now() - 60_000)), cookies: [cookie('sid', 'old', nowS() - 1)] };
+  await store.save('s', { ...seen, generation: 1, updatedAt: new Date().toISOString(), cookies: [cookie('sid', 'new', nowS() + 3600)] });
+  // Someone holds the lock (another fleet worker checking, a slow login of another session's scope).
+  let release = () => {};
+  const held = store.withLock('s', 'refresh', () => new Promise<void>((resolve) => (release = resolve)));
+  const result = await refreshSession({ store, name: 's', interactive: false, seen });
+  expect(result.refreshedElsewhere).toBe(true);
+  expect(result.session.cookies[0]?.value).toBe('new');
+  release();
+  await held;
+});
+
 test('issue 17: a file another process only wrote an ordinary cookie into is not "refreshed elsewhere"', async () => {
   const store = new MemoryStore();
   // No cookie with a login-like name: every cookie counts as a credential to the fingerprint.

@@ -15,8 +15,9 @@ import { StaleCheck } from './stale-check.js';
 import { isResendable } from '../request-body.js';
 
 /**
- * The outermost stage: refreshes a stale session before the request, and a session whose answer
- * looks logged out (by its login block) after it, then sends the request once more. One refresh
+ * The outermost stage: refreshes a stale session before the request (in the background while the
+ * refresher says it still works), and a session whose answer looks logged out (by its login block)
+ * after it, then sends the request once more. One refresh
  * at a time per client; concurrent requests wait for the same one. Only a request that is "the
  * session's own" (its credentials not removed or replaced) is refreshed for.
  *
@@ -42,8 +43,11 @@ export class RefreshGate {
   async request(hop: Hop, method: string, options: ReplayRequestOptions, own: boolean): Promise<ReplayResponse> {
     const { totalMs, deadlines } = this.config;
     if (own && this.stale?.isStale()) {
-      options.onRefresh?.();
-      await this.refresh('stale', hop.href, this.live.state);
+      if (this.config.refresher?.stillValid?.(this.live.session)) this.refreshAhead(hop.href);
+      else {
+        options.onRefresh?.();
+        await this.refresh('stale', hop.href, this.live.state);
+      }
     }
     let budget = new Budget(method, hop, totalMs, options.signal);
     let sentWith = this.live.state;
@@ -96,6 +100,22 @@ export class RefreshGate {
     if (typeof location === 'string') observed.location = location;
     if (body !== undefined) observed.body = body;
     return loggedOutReason(observed, this.live.state.login);
+  }
+
+  /** Resolves once no refresh is in flight: a client closing waits, so a rotated refresh token is never lost. */
+  async settled(): Promise<void> {
+    await this.refreshing?.catch(() => undefined);
+  }
+
+  /**
+   * Starts a refresh of the expiring (still valid) session, or leaves the one in flight, and returns
+   * at once: the request goes on with the session it has, and later ones take the new one when it
+   * lands. A failure reaches no request here; once the session has expired, a request waits for a
+   * refresh of its own and meets the error then.
+   */
+  private refreshAhead(url: string): void {
+    if (this.refreshing) return;
+    this.refresh('stale', url, this.live.state).catch(() => undefined);
   }
 
   private async refresh(kind: 'stale' | 'logged-out', url: string, session: Session): Promise<void> {
