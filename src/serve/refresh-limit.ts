@@ -35,6 +35,10 @@ export class RefreshLimit implements Refresher {
     return !this.exhausted && this.inner.isStale !== undefined && this.inner.isStale(session);
   }
 
+  adopted(session: Session): boolean {
+    return this.inner.adopted !== undefined && this.inner.adopted(session);
+  }
+
   stillValid(session: Session): boolean {
     return this.inner.stillValid !== undefined && this.inner.stillValid(session);
   }

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createRefresher } from '../../src/refresh/refresher.js';
+import type { Refresher } from '../../src/replay/options.js';
+import { RefreshLimit } from '../../src/serve/refresh-limit.js';
 import { openSession, type SessionClient } from '../../src/replay/client.js';
 import { newSession } from '../../src/session/new-session.js';
 import type { Session } from '../../src/session/schema/index.js';
@@ -65,7 +67,7 @@ function cookieSession(origin: string): Session {
  * A FileStore holding cookieSession, a client on it with the real refresher (its first request
  * answered 200), and the real second process (refresh-worker.ts) that `body` may start.
  */
-async function withApp(body: (ctx: { server: Awaited<ReturnType<typeof cookieApp>>; store: FileStore; client: SessionClient; otherProcess: () => Promise<string> }) => Promise<void>): Promise<void> {
+async function withApp(body: (ctx: { server: Awaited<ReturnType<typeof cookieApp>>; store: FileStore; client: SessionClient; otherProcess: () => Promise<string> }) => Promise<void>, wrap = (r: Refresher): Refresher => r): Promise<void> {
   const server = await cookieApp();
   const dir = mkdtempSync(join(tmpdir(), 'sj-gen-'));
   // Inside the repository, so the bundle's external packages resolve from node_modules.
@@ -75,7 +77,7 @@ async function withApp(body: (ctx: { server: Awaited<ReturnType<typeof cookieApp
     const worker = await bundleScript('test/helpers/refresh-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core']);
     const store = new FileStore({ dir });
     await store.save('app', cookieSession(server.origin));
-    const client = await openSession('app', { store, refresher: createRefresher({ store, name: 'app', interactive: false }) });
+    const client = await openSession('app', { store, refresher: wrap(createRefresher({ store, name: 'app', interactive: false })) });
     const first = await client.request(`${server.origin}/api`);
     await first.body.dump();
     expect(first.status).toBe(200);
@@ -115,22 +117,24 @@ test('issue 17: a process that takes up another process\'s login does not write 
   });
 });
 
-test('issue 17: a login taken up from another process and revoked while this one waited: the request refreshes once more, logging in itself, and gets 200', async () => {
-  test.setTimeout(60_000);
-  await withApp(async ({ server, store, client, otherProcess }) => {
-    // Another process logs in again (generation 1), and the server ends that login too before
-    // this process, still on generation 0, meets its own 401.
-    server.revoke();
-    expect(await otherProcess()).toBe('status=200 refreshed=oauth\n');
-    server.revoke();
+for (const [label, wrap] of [['', (r: Refresher) => r], [' (through the gateway\'s RefreshLimit)', (r: Refresher) => new RefreshLimit(r)]] as const) {
+  test(`issue 17: a login taken up from another process and revoked while this one waited: the request refreshes once more, logging in itself, and gets 200${label}`, async () => {
+    test.setTimeout(60_000);
+    await withApp(async ({ server, store, client, otherProcess }) => {
+      // Another process logs in again (generation 1), and the server ends that login too before
+      // this process, still on generation 0, meets its own 401.
+      server.revoke();
+      expect(await otherProcess()).toBe('status=200 refreshed=oauth\n');
+      server.revoke();
 
-    // The 401 takes up generation 1 (refreshed elsewhere), whose sid is already revoked: a
-    // second refresh, which finds the file still on the generation it was sent with, logs in.
-    const second = await client.request(`${server.origin}/api`);
-    await second.body.dump();
-    expect(second.status).toBe(200);
-    expect(server.logins()).toBe(2);
-    await client.close();
-    expect((await store.load('app')).generation).toBe(2);
+      // The 401 takes up generation 1 (refreshed elsewhere), whose sid is already revoked: a
+      // second refresh, which finds the file still on the generation it was sent with, logs in.
+      const second = await client.request(`${server.origin}/api`);
+      await second.body.dump();
+      expect(second.status).toBe(200);
+      expect(server.logins()).toBe(2);
+      await client.close();
+      expect((await store.load('app')).generation).toBe(2);
+    }, wrap);
   });
-});
+}
