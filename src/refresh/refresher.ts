@@ -137,12 +137,20 @@ export async function refreshSession(options: RefreshOptions & { seen?: Session 
     timeoutMs: options.timeoutMs,
     log,
   };
+  const { seen } = options;
+  /** The stored session, taken up when another process logged in since `seen`: then no login here. */
+  const takeUp = (current: Session): RefreshResult | undefined => {
+    if (!seen || !refreshedSince(seen, current)) return undefined;
+    log('another process refreshed the session meanwhile; using its result');
+    return { session: current, refreshedElsewhere: true, outcomes: [] };
+  };
+  // While another process holds the lock, a store that can tell (Redis) lets this one go on as soon
+  // as that process commits its login, rather than when this one's turn for the lock comes.
+  const settled = async () => takeUp(await store.load(name));
   return store.withLock(name, 'refresh', async () => {
     const current = await store.load(name);
-    if (options.seen && refreshedSince(options.seen, current)) {
-      log('another process refreshed the session meanwhile; using its result');
-      return { session: current, refreshedElsewhere: true, outcomes: [] };
-    }
+    const done = takeUp(current);
+    if (done) return done;
     const outcomes: StrategyOutcome[] = [];
     for (const strategy of STRATEGIES) {
       const skip = strategy.skip(current, context);
@@ -168,7 +176,7 @@ export async function refreshSession(options: RefreshOptions & { seen?: Session 
       }
     }
     throw failure(name, store.locate(name), current, outcomes);
-  });
+  }, seen ? { settled } : {});
 }
 
 export interface RefresherOptions extends RefreshOptions {

@@ -11,7 +11,8 @@ import { checkLockScope, checkSessionName, isPathRef } from './names.js';
 import { connectRedis, displayRedisUrl, redisError, type RedisClient, type RedisConnectOptions } from './redis-connect.js';
 import type { HeldLock } from './redis-lock.js';
 import { scanSessionNames, sessionNotFound } from './redis-keys.js';
-import type { SaveOptions, SessionEntry, SessionStore } from './types.js';
+import type { GenerationWake } from './redis-wake.js';
+import type { LockOptions, SaveOptions, SessionEntry, SessionStore } from './types.js';
 
 export interface RedisStoreOptions extends RedisConnectOptions {
   /** Put before every key; default `sessionjar:` (a session is the hash `sessionjar:{github}`). */
@@ -22,6 +23,12 @@ export interface RedisStoreOptions extends RedisConnectOptions {
   lockTimeoutMs?: number;
   /** A lock's time to live between heartbeats: a crashed holder's lock is free after it. Default 15 s. */
   lockTtlMs?: number;
+  /**
+   * The longest pause between two tries for a taken lock, jittered (the pauses grow from 10 ms to
+   * it). Default 250 ms. Waiters for the refresh lock are also woken by a message when the login
+   * they wait for is committed; polling is for messages lost while disconnected.
+   */
+  lockPollMs?: number;
   /**
    * After a failed login (REFRESH_FAILED, SESSION_EXPIRED, LOGIN_FAILED inside `withLock`), the other
    * processes get that failure at once for this long instead of each trying again. Default 30 s; 0: off.
@@ -38,6 +45,7 @@ interface Stored {
 const MAX_WRITE_ATTEMPTS = 50;
 const DEFAULT_LOCK_TIMEOUT_MS = 120_000;
 const DEFAULT_LOCK_TTL_MS = 15_000;
+const DEFAULT_LOCK_POLL_MS = 250;
 const MAX_LOCK_HOLD_MS = 15 * 60_000;
 const DEFAULT_FAILURE_COOLDOWN_MS = 30_000;
 
@@ -73,6 +81,8 @@ export class RedisStore implements SessionStore {
    * Made by the first `withLock`: a plain request on the file store never loads what Redis needs.
    */
   #held: AsyncLocalStorage<HeldLock[]> | undefined;
+  /** The subscriber that wakes lock waiters (redis-wake.ts), made by the first wait that can use it. */
+  #wake: GenerationWake | undefined;
 
   constructor(options: RedisStoreOptions) {
     this.where = displayRedisUrl(options.url);
@@ -93,6 +103,8 @@ export class RedisStore implements SessionStore {
   async close(): Promise<void> {
     const client = this.#client;
     this.#client = undefined;
+    await this.#wake?.close();
+    this.#wake = undefined;
     if (client) await (await client.catch(() => undefined))?.close();
   }
 
@@ -162,12 +174,17 @@ export class RedisStore implements SessionStore {
   /**
    * Runs `fn` holding the Redis lock `<prefix>{name}:lock:<scope>` (redis-lock.ts). While it holds
    * it, this store's writes to the session are fenced: refused once the lock is lost. A failed login
-   * in it is shared with the other processes for a cool-down (redis-failure.ts).
+   * in it is shared with the other processes for a cool-down (redis-failure.ts). With `settled`, a
+   * waiter is woken when the session's login generation moves (redis-wake.ts) and may go on without the lock.
    */
-  async withLock<T>(ref: string, scope: string, fn: () => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
+  async withLock<T>(ref: string, scope: string, fn: () => Promise<T>, options: LockOptions<T> = {}): Promise<T> {
     const key = `${this.#key(ref)}:lock:${checkLockScope(scope)}`;
     const client = await this.#redis();
-    const [{ withRedisLock }, { withFailureCooldown }] = await Promise.all([import('./redis-lock.js'), import('./redis-failure.js')]);
+    const [{ withRedisLock }, { withFailureCooldown }, { GenerationWake, generationChannel }] = await Promise.all([
+      import('./redis-lock.js'),
+      import('./redis-failure.js'),
+      import('./redis-wake.js'),
+    ]);
     const cooldown = this.#options.failureCooldownMs ?? DEFAULT_FAILURE_COOLDOWN_MS;
     const held = (this.#held ??= new (await import('node:async_hooks')).AsyncLocalStorage());
     const lockOptions = {
@@ -175,6 +192,12 @@ export class RedisStore implements SessionStore {
       timeoutMs: options.timeoutMs ?? this.#options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
       maxHoldMs: MAX_LOCK_HOLD_MS,
       what: `the "${scope}" lock of ${ref} in Redis at ${this.where}`,
+      maxPollMs: this.#options.lockPollMs ?? DEFAULT_LOCK_POLL_MS,
+    };
+    const { settled } = options;
+    const waiting = settled && {
+      watch: () => (this.#wake ??= new GenerationWake(client)).watch(generationChannel(this.#key(ref))),
+      settled,
     };
     // fn's own errors go out as they are; only the lock's talk with Redis becomes IO_ERROR.
     const own = new WeakSet<object>();
@@ -185,7 +208,7 @@ export class RedisStore implements SessionStore {
       });
     const guarded = () => withFailureCooldown(client, this.#key(ref), key, cooldown, marked);
     try {
-      return await withRedisLock(client, key, lockOptions, (lock) => held.run([...(held.getStore() ?? []), lock], guarded));
+      return await withRedisLock(client, key, lockOptions, (lock) => held.run([...(held.getStore() ?? []), lock], guarded), waiting);
     } catch (error) {
       throw typeof error === 'object' && error !== null && own.has(error) ? error : redisError(this.where, error);
     }
