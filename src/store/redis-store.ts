@@ -43,11 +43,6 @@ interface Stored {
 }
 
 const MAX_WRITE_ATTEMPTS = 50;
-const DEFAULT_LOCK_TIMEOUT_MS = 120_000;
-const DEFAULT_LOCK_TTL_MS = 15_000;
-const DEFAULT_LOCK_POLL_MS = 250;
-const MAX_LOCK_HOLD_MS = 15 * 60_000;
-const DEFAULT_FAILURE_COOLDOWN_MS = 30_000;
 
 /**
  * Sessions in Redis, shared by every process and machine that points at the same server. Each
@@ -178,40 +173,17 @@ export class RedisStore implements SessionStore {
    * waiter is woken when the session's login generation moves (redis-wake.ts) and may go on without the lock.
    */
   async withLock<T>(ref: string, scope: string, fn: () => Promise<T>, options: LockOptions<T> = {}): Promise<T> {
-    const key = `${this.#key(ref)}:lock:${checkLockScope(scope)}`;
+    const sessionKey = this.#key(ref);
+    const checked = checkLockScope(scope);
     const client = await this.#redis();
-    const [{ withRedisLock }, { withFailureCooldown }, { GenerationWake, generationChannel }] = await Promise.all([
-      import('./redis-lock.js'),
-      import('./redis-failure.js'),
+    const [{ withSessionLock }, { GenerationWake }, { AsyncLocalStorage }] = await Promise.all([
+      import('./redis-session-lock.js'),
       import('./redis-wake.js'),
+      import('node:async_hooks'),
     ]);
-    const cooldown = this.#options.failureCooldownMs ?? DEFAULT_FAILURE_COOLDOWN_MS;
-    const held = (this.#held ??= new (await import('node:async_hooks')).AsyncLocalStorage());
-    const lockOptions = {
-      ttlMs: this.#options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS,
-      timeoutMs: options.timeoutMs ?? this.#options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
-      maxHoldMs: MAX_LOCK_HOLD_MS,
-      what: `the "${scope}" lock of ${ref} in Redis at ${this.where}`,
-      maxPollMs: this.#options.lockPollMs ?? DEFAULT_LOCK_POLL_MS,
-    };
-    const { settled } = options;
-    const waiting = settled && {
-      watch: () => (this.#wake ??= new GenerationWake(client)).watch(generationChannel(this.#key(ref))),
-      settled,
-    };
-    // fn's own errors go out as they are; only the lock's talk with Redis becomes IO_ERROR.
-    const own = new WeakSet<object>();
-    const marked = () =>
-      fn().catch((error: unknown) => {
-        if (typeof error === 'object' && error !== null) own.add(error);
-        throw error;
-      });
-    const guarded = () => withFailureCooldown(client, this.#key(ref), key, cooldown, marked);
-    try {
-      return await withRedisLock(client, key, lockOptions, (lock) => held.run([...(held.getStore() ?? []), lock], guarded), waiting);
-    } catch (error) {
-      throw typeof error === 'object' && error !== null && own.has(error) ? error : redisError(this.where, error);
-    }
+    const held = (this.#held ??= new AsyncLocalStorage());
+    const wake = () => (this.#wake ??= new GenerationWake(client));
+    return withSessionLock({ client, where: this.where, ref, scope: checked, sessionKey, settings: this.#options, held, wake }, fn, options);
   }
 
   /** Every session under the prefix, sorted by name; one that fails to load comes with its error. */
@@ -263,7 +235,7 @@ export class RedisStore implements SessionStore {
 
   /** true when written, false on a conflict (redis-commit.ts). */
   async #commit(key: string, expected: string, text: string, generation: number, fence: HeldLock | undefined): Promise<boolean> {
-    const { commitDocument } = await import('./redis-commit.js');
+    const [{ commitDocument }, { DEFAULT_LOCK_TTL_MS }] = await Promise.all([import('./redis-commit.js'), import('./redis-session-lock.js')]);
     const ttlMs = this.#options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS;
     return commitDocument(await this.#redis(), { where: this.where, key, expected, text, generation, fence, ttlMs });
   }
