@@ -81,10 +81,14 @@ test('Redis restarted mid-run (no persistence): workers fail clearly meanwhile, 
     server.revoke();
     // Logged out at the server and no Redis to refresh through: each worker's requests fail, saying so.
     let marks = workers.map((w) => w.events.length);
-    await Promise.all(workers.map((w, i) => w.waitFor((e) => e.error !== undefined, marks[i]!, 'failed request')));
+    await Promise.all(workers.map((w, i) => w.waitFor((e) => e.error === 'IO_ERROR', marks[i]!, 'IO_ERROR')));
     expect(server.logins()).toBe(0);
-    // Same socket, empty (no persistence): the operator pushes the session again (`sessionjar push`).
+    // Same socket, empty (no persistence): the workers reconnect and find no session to refresh...
     redis = await startRedis([], redis.dir);
+    marks = workers.map((w) => w.events.length);
+    await Promise.all(workers.map((w, i) => w.waitFor((e) => e.error === 'SESSION_NOT_FOUND', marks[i]!, 'SESSION_NOT_FOUND after the restart')));
+    expect(server.logins()).toBe(0);
+    // ...until the operator pushes it again (`sessionjar push`).
     await store.save('app', rotatingSession(server.origin));
     marks = workers.map((w) => w.events.length);
     await Promise.all(workers.map((w, i) => w.waitFor(ok, marks[i]!, 'answer 200 after the restart')));
