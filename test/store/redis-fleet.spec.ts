@@ -20,7 +20,7 @@ test(`${WORKERS} processes on one Redis store meet a logged-out session at once:
   mkdirSync(out, { recursive: true });
   const store = new RedisStore({ url: redis.url, keys: null });
   try {
-    const worker = await bundleScript('test/helpers/redis-refresh-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core', '@redis/client']);
+    const worker = await bundleScript('test/helpers/refresh-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core', '@redis/client']);
     await store.save('app', session(server.origin));
     server.revoke();
     const results = await Promise.all(
@@ -48,7 +48,7 @@ test('a holder killed (SIGKILL) mid-login: another process takes the lock once i
   const store = new RedisStore({ url: redis.url, keys: null });
   const ttl = 1500;
   try {
-    const worker = await bundleScript('test/helpers/redis-refresh-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core', '@redis/client']);
+    const worker = await bundleScript('test/helpers/refresh-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core', '@redis/client']);
     await store.save('app', session(server.origin));
     server.revoke();
     const asked = server.stallNextLogin();
@@ -83,7 +83,7 @@ test(`a login that fails is tried once for the fleet: the other ${WORKERS - 1} p
   mkdirSync(out, { recursive: true });
   const store = new RedisStore({ url: redis.url, keys: null });
   try {
-    const worker = await bundleScript('test/helpers/redis-refresh-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core', '@redis/client']);
+    const worker = await bundleScript('test/helpers/refresh-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core', '@redis/client']);
     await store.save('app', session(server.origin));
     server.revoke();
     server.refuseLogins();
@@ -113,7 +113,7 @@ test('a holder stopped (SIGSTOP) past its lock\'s expiry and resumed: its login 
   const ttl = 1000;
   let stopped: ChildProcess | undefined;
   try {
-    const worker = await bundleScript('test/helpers/redis-refresh-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core', '@redis/client']);
+    const worker = await bundleScript('test/helpers/refresh-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core', '@redis/client']);
     await raw.connect();
     await store.save('app', session(server.origin));
     server.revoke();
