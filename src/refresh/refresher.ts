@@ -138,18 +138,23 @@ export async function refreshSession(options: RefreshOptions & { seen?: Session 
     timeoutMs: options.timeoutMs,
     log,
   };
-  const elsewhere = (current: Session): RefreshResult | undefined => {
-    if (!options.seen || !refreshedSince(options.seen, current)) return undefined;
+  const { seen } = options;
+  /** The stored session, taken up when another process logged in since `seen`: then no login here. */
+  const takeUp = (current: Session): RefreshResult | undefined => {
+    if (!seen || !refreshedSince(seen, current)) return undefined;
     log('another process refreshed the session meanwhile; using its result');
     return { session: current, refreshedElsewhere: true, outcomes: [] };
   };
   // A fleet's processes find the expiry alike, and one login serves them all: one that comes late
   // takes it up without queueing for the lock behind the others.
-  const early = options.seen ? elsewhere(await store.load(name)) : undefined;
+  const early = seen ? takeUp(await store.load(name)) : undefined;
   if (early) return early;
+  // While another process holds the lock, a store that can tell (Redis) lets this one go on as soon
+  // as that process commits its login, rather than when this one's turn for the lock comes.
+  const settled = async () => takeUp(await store.load(name));
   return store.withLock(name, 'refresh', async () => {
     const current = await store.load(name);
-    const done = elsewhere(current);
+    const done = takeUp(current);
     if (done) return done;
     const outcomes: StrategyOutcome[] = [];
     for (const strategy of STRATEGIES) {
@@ -176,7 +181,7 @@ export async function refreshSession(options: RefreshOptions & { seen?: Session 
       }
     }
     throw failure(name, store.locate(name), current, outcomes);
-  });
+  }, seen ? { settled } : {});
 }
 
 /** What the refresher knows of one session object: when it counts as stale (never: undefined), when it expires. */

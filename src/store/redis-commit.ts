@@ -3,6 +3,7 @@ import { SessionjarError } from '../core/errors.js';
 import { redisError, type RedisClient } from './redis-connect.js';
 import type { HeldLock } from './redis-lock.js';
 import { COMMIT, runScript } from './redis-scripts.js';
+import { generationChannel } from './redis-wake.js';
 
 export interface Commit {
   /** The server, for messages. */
@@ -31,7 +32,7 @@ export async function commitDocument(client: RedisClient, commit: Commit): Promi
   const token = fence ? (fence.state === 'held' ? fence.token : 'lost') : '';
   let reply: [number, string];
   try {
-    reply = await runScript<[number, string]>(client, COMMIT, [key, fence?.key ?? `${key}:lock:none`], [commit.expected, commit.text, String(commit.generation), writer, token]);
+    reply = await runScript<[number, string]>(client, COMMIT, [key, fence?.key ?? `${key}:lock:none`], [commit.expected, commit.text, String(commit.generation), writer, token, generationChannel(key)]);
   } catch (error) {
     const landed = await client.sendCommand<string | null>(['HGET', key, 'writer']).catch(() => undefined);
     if (landed === writer) return true;

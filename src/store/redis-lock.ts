@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { SessionjarError } from '../core/errors.js';
 import type { RedisClient } from './redis-connect.js';
 import { EXTEND, RELEASE, runScript } from './redis-scripts.js';
+import type { Watcher } from './redis-wake.js';
 
 export interface RedisLockOptions {
   /** How long a lock lives without a heartbeat: a crashed holder's lock is free after this. */
@@ -12,6 +13,16 @@ export interface RedisLockOptions {
   maxHoldMs: number;
   /** For messages: what the lock guards (`the "refresh" lock of github in Redis at …`). */
   what: string;
+  /** The longest pause between two tries for a taken lock (jittered); the pauses grow from 10 ms to it. */
+  maxPollMs: number;
+}
+
+/** What a waiter may do besides polling: be woken when the session changes, and take a look then. */
+export interface LockWaiting<T> {
+  /** Starts listening; called when a try first finds the lock taken. */
+  watch(): Watcher;
+  /** A look at the session: a value ends the wait with it, without the lock and without running fn. */
+  settled(): Promise<T | undefined>;
 }
 
 /** A lock this process took: `lost` once the heartbeat finds it gone or someone else's, `released` after. */
@@ -21,29 +32,45 @@ export interface HeldLock {
   state: 'waiting' | 'held' | 'lost' | 'released';
 }
 
-const MAX_POLL_MS = 250;
-
 /**
  * Runs `fn` holding a Redis lock: `SET key token NX PX ttl` with a random 128-bit token, extended by
  * a heartbeat every third of the TTL while `fn` runs, released by compare-and-delete (never someone
- * else's lock). Waiters poll with jitter. A holder that loses its lock (paused or cut off past the
+ * else's lock). Waiters poll with jitter and, given `waiting`, also wake when the session changes
+ * (redis-wake.ts) and may go on without the lock (a login another process committed). A holder that loses its lock (paused or cut off past the
  * TTL) finds it `lost`; writes fenced with it are refused (redis-store.ts).
  */
-export async function withRedisLock<T>(client: RedisClient, key: string, options: RedisLockOptions, fn: (lock: HeldLock) => Promise<T>): Promise<T> {
+export async function withRedisLock<T>(
+  client: RedisClient,
+  key: string,
+  options: RedisLockOptions,
+  fn: (lock: HeldLock) => Promise<T>,
+  waiting?: LockWaiting<T>,
+): Promise<T> {
   const lock: HeldLock = { key, token: randomBytes(16).toString('hex'), state: 'waiting' };
   const deadline = Date.now() + options.timeoutMs;
-  for (let attempt = 0; ; attempt++) {
-    const reply = await client.sendCommand<string | null>(['SET', key, lock.token, 'NX', 'PX', String(options.ttlMs)]);
-    if (reply === 'OK') break;
-    const wait = Math.min(MAX_POLL_MS, 10 * 2 ** attempt) * (0.5 + Math.random());
-    if (Date.now() + wait > deadline) {
-      throw new SessionjarError(
-        'LOCK_TIMEOUT',
-        `timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${options.what}: another process holds it (a login in progress, or a crashed holder whose lock expires within ${Math.round(options.ttlMs / 1000)} s). Try again.`,
-        { details: { lock: key } },
-      );
+  let watcher: Watcher | undefined;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      const reply = await client.sendCommand<string | null>(['SET', key, lock.token, 'NX', 'PX', String(options.ttlMs)]);
+      if (reply === 'OK') break;
+      watcher ??= waiting?.watch();
+      const wait = Math.min(options.maxPollMs, 10 * 2 ** attempt) * (0.5 + Math.random());
+      if (Date.now() + wait > deadline) {
+        throw new SessionjarError(
+          'LOCK_TIMEOUT',
+          `timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for ${options.what}: another process holds it (a login in progress, or a crashed holder whose lock expires within ${Math.round(options.ttlMs / 1000)} s). Try again.`,
+          { details: { lock: key } },
+        );
+      }
+      if (!watcher) {
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      } else if (await watcher.pause(wait)) {
+        const value = await waiting?.settled();
+        if (value !== undefined) return value;
+      }
     }
-    await new Promise((resolve) => setTimeout(resolve, wait));
+  } finally {
+    watcher?.close();
   }
   lock.state = 'held';
   const started = Date.now();

@@ -10,16 +10,20 @@ import type { RedisClient } from './redis-connect.js';
 /**
  * Compare-and-set of a session document. KEYS: the session hash, the lock that fences the write.
  * ARGV: the `writer` tag the caller read ('' for "no session yet"), the new document text, its
- * login generation, this write's own tag, and the fencing lock token ('' for none).
+ * login generation, this write's own tag, the fencing lock token ('' for none) and the channel of
+ * the session's generation.
  * Returns {1, version} written; {0, version} when another write came first; {-1, ''} when the
  * fencing lock is no longer held by the token (its holder was paused past its expiry).
+ * A write that moves the login generation on publishes it on that channel, which wakes the
+ * processes waiting for the refresh lock (redis-wake.ts).
  */
 export const COMMIT = `
 if ARGV[5] ~= '' and redis.call('GET', KEYS[2]) ~= ARGV[5] then return {-1, ''} end
-local now = redis.call('HMGET', KEYS[1], 'writer', 'version')
+local now = redis.call('HMGET', KEYS[1], 'writer', 'version', 'generation')
 if (now[1] or '') ~= ARGV[1] then return {0, now[2] or '0'} end
 local version = (tonumber(now[2]) or 0) + 1
 redis.call('HSET', KEYS[1], 'doc', ARGV[2], 'generation', ARGV[3], 'writer', ARGV[4], 'version', version)
+if tonumber(ARGV[3]) > (tonumber(now[3]) or 0) then redis.call('PUBLISH', ARGV[6], ARGV[3]) end
 return {1, tostring(version)}
 `;
 

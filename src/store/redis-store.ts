@@ -11,7 +11,8 @@ import { checkLockScope, checkSessionName, isPathRef } from './names.js';
 import { connectRedis, displayRedisUrl, redisError, type RedisClient, type RedisConnectOptions } from './redis-connect.js';
 import type { HeldLock } from './redis-lock.js';
 import { scanSessionNames, sessionNotFound } from './redis-keys.js';
-import type { SaveOptions, SessionEntry, SessionStore } from './types.js';
+import type { GenerationWake } from './redis-wake.js';
+import type { LockOptions, SaveOptions, SessionEntry, SessionStore } from './types.js';
 
 export interface RedisStoreOptions extends RedisConnectOptions {
   /** Put before every key; default `sessionjar:` (a session is the hash `sessionjar:{github}`). */
@@ -22,6 +23,12 @@ export interface RedisStoreOptions extends RedisConnectOptions {
   lockTimeoutMs?: number;
   /** A lock's time to live between heartbeats: a crashed holder's lock is free after it. Default 15 s. */
   lockTtlMs?: number;
+  /**
+   * The longest pause between two tries for a taken lock, jittered (the pauses grow from 10 ms to
+   * it). Default 250 ms. Waiters for the refresh lock are also woken by a message when the login
+   * they wait for is committed; polling is for messages lost while disconnected.
+   */
+  lockPollMs?: number;
   /**
    * After a failed login (REFRESH_FAILED, SESSION_EXPIRED, LOGIN_FAILED inside `withLock`), the other
    * processes get that failure at once for this long instead of each trying again. Default 30 s; 0: off.
@@ -36,10 +43,6 @@ interface Stored {
 }
 
 const MAX_WRITE_ATTEMPTS = 50;
-const DEFAULT_LOCK_TIMEOUT_MS = 120_000;
-const DEFAULT_LOCK_TTL_MS = 15_000;
-const MAX_LOCK_HOLD_MS = 15 * 60_000;
-const DEFAULT_FAILURE_COOLDOWN_MS = 30_000;
 
 /**
  * Sessions in Redis, shared by every process and machine that points at the same server. Each
@@ -73,6 +76,8 @@ export class RedisStore implements SessionStore {
    * Made by the first `withLock`: a plain request on the file store never loads what Redis needs.
    */
   #held: AsyncLocalStorage<HeldLock[]> | undefined;
+  /** The subscriber that wakes lock waiters (redis-wake.ts), made by the first wait that can use it. */
+  #wake: GenerationWake | undefined;
 
   constructor(options: RedisStoreOptions) {
     this.where = displayRedisUrl(options.url);
@@ -93,6 +98,8 @@ export class RedisStore implements SessionStore {
   async close(): Promise<void> {
     const client = this.#client;
     this.#client = undefined;
+    await this.#wake?.close();
+    this.#wake = undefined;
     if (client) await (await client.catch(() => undefined))?.close();
   }
 
@@ -170,33 +177,21 @@ export class RedisStore implements SessionStore {
   /**
    * Runs `fn` holding the Redis lock `<prefix>{name}:lock:<scope>` (redis-lock.ts). While it holds
    * it, this store's writes to the session are fenced: refused once the lock is lost. A failed login
-   * in it is shared with the other processes for a cool-down (redis-failure.ts).
+   * in it is shared with the other processes for a cool-down (redis-failure.ts). With `settled`, a
+   * waiter is woken when the session's login generation moves (redis-wake.ts) and may go on without the lock.
    */
-  async withLock<T>(ref: string, scope: string, fn: () => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
-    const key = `${this.#key(ref)}:lock:${checkLockScope(scope)}`;
+  async withLock<T>(ref: string, scope: string, fn: () => Promise<T>, options: LockOptions<T> = {}): Promise<T> {
+    const sessionKey = this.#key(ref);
+    const checked = checkLockScope(scope);
     const client = await this.#redis();
-    const [{ withRedisLock }, { withFailureCooldown }] = await Promise.all([import('./redis-lock.js'), import('./redis-failure.js')]);
-    const cooldown = this.#options.failureCooldownMs ?? DEFAULT_FAILURE_COOLDOWN_MS;
-    const held = (this.#held ??= new (await import('node:async_hooks')).AsyncLocalStorage());
-    const lockOptions = {
-      ttlMs: this.#options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS,
-      timeoutMs: options.timeoutMs ?? this.#options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
-      maxHoldMs: MAX_LOCK_HOLD_MS,
-      what: `the "${scope}" lock of ${ref} in Redis at ${this.where}`,
-    };
-    // fn's own errors go out as they are; only the lock's talk with Redis becomes IO_ERROR.
-    const own = new WeakSet<object>();
-    const marked = () =>
-      fn().catch((error: unknown) => {
-        if (typeof error === 'object' && error !== null) own.add(error);
-        throw error;
-      });
-    const guarded = () => withFailureCooldown(client, this.#key(ref), key, cooldown, marked);
-    try {
-      return await withRedisLock(client, key, lockOptions, (lock) => held.run([...(held.getStore() ?? []), lock], guarded));
-    } catch (error) {
-      throw typeof error === 'object' && error !== null && own.has(error) ? error : redisError(this.where, error);
-    }
+    const [{ withSessionLock }, { GenerationWake }, { AsyncLocalStorage }] = await Promise.all([
+      import('./redis-session-lock.js'),
+      import('./redis-wake.js'),
+      import('node:async_hooks'),
+    ]);
+    const held = (this.#held ??= new AsyncLocalStorage());
+    const wake = () => (this.#wake ??= new GenerationWake(client));
+    return withSessionLock({ client, where: this.where, ref, scope: checked, sessionKey, settings: this.#options, held, wake }, fn, options);
   }
 
   /** Every session under the prefix, sorted by name; one that fails to load comes with its error. */
@@ -248,7 +243,7 @@ export class RedisStore implements SessionStore {
 
   /** true when written, false on a conflict (redis-commit.ts). */
   async #commit(key: string, expected: string, text: string, generation: number, fence: HeldLock | undefined): Promise<boolean> {
-    const { commitDocument } = await import('./redis-commit.js');
+    const [{ commitDocument }, { DEFAULT_LOCK_TTL_MS }] = await Promise.all([import('./redis-commit.js'), import('./redis-session-lock.js')]);
     const ttlMs = this.#options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS;
     return commitDocument(await this.#redis(), { where: this.where, key, expected, text, generation, fence, ttlMs });
   }

@@ -15,6 +15,17 @@ export interface SaveOptions {
   encrypt?: boolean;
 }
 
+export interface LockOptions<T> {
+  /** How long to wait for the lock; each store has its default. */
+  timeoutMs?: number;
+  /**
+   * A look at the session while another process holds the lock: a value ends the wait with it,
+   * without the lock and without running `fn` (a login the holder committed meanwhile). RedisStore
+   * calls it when the session's login generation moves; a store may never call it.
+   */
+  settled?: () => Promise<T | undefined>;
+}
+
 /**
  * Where session files live. Every implementation passes test/store/contract.ts. A `ref` is a
  * session name (`github`) or, for the file store, a path (`./x.json`, `/tmp/s.json`).
@@ -47,7 +58,7 @@ export interface SessionStore {
    * with stale-lock recovery. Independent of the lock `update` takes, so a long re-login does not
    * block cookie write-back.
    */
-  withLock<T>(ref: string, scope: string, fn: () => Promise<T>): Promise<T>;
+  withLock<T>(ref: string, scope: string, fn: () => Promise<T>, options?: LockOptions<T>): Promise<T>;
   /** A human-readable location for `ref` (`recordings/github.json`). */
   locate(ref: string): string;
 }

@@ -80,7 +80,7 @@ test('3 processes at once on an expired session: one login, all three succeed', 
   await untilExpired('form');
   const launchesBefore = await launches(launchLog);
   // Playwright stays external (bundled, it breaks), so the bundle lives where node_modules resolves.
-  const worker = await bundleScript('test/helpers/refresh-worker.ts', join('node_modules', '.cache', 'sessionjar-tests', `refresh-worker-${process.pid}.mjs`), ['playwright-core']);
+  const worker = await bundleScript('test/helpers/refresh-worker.ts', join('node_modules', '.cache', 'sessionjar-tests', `refresh-worker-${process.pid}.mjs`), ['playwright-core', '@redis/client']);
   const run = () =>
     new Promise<string>((done) => {
       execFile(process.execPath, [worker, dir, 'form', `${site.form}/api/me`], { env, timeout: 60_000 }, (_error, stdout, stderr) => done(`${stdout}${stderr}`.trim()));

@@ -74,7 +74,7 @@ async function withApp(body: (ctx: { server: Awaited<ReturnType<typeof cookieApp
   const out = join(process.cwd(), 'test-results', `generation-${process.pid}-${Math.random().toString(36).slice(2)}`);
   mkdirSync(out, { recursive: true });
   try {
-    const worker = await bundleScript('test/helpers/refresh-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core']);
+    const worker = await bundleScript('test/helpers/refresh-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core', '@redis/client']);
     const store = new FileStore({ dir });
     await store.save('app', cookieSession(server.origin));
     const client = await openSession('app', { store, refresher: wrap(createRefresher({ store, name: 'app', interactive: false })) });

@@ -4,69 +4,13 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createClient } from '@redis/client';
-import { newSession } from '../../src/session/new-session.js';
-import type { Session } from '../../src/session/schema/index.js';
 import { RedisStore } from '../../src/store/redis-store.js';
 import { bundleScript } from '../helpers/bundle.js';
 import { startRedis } from '../helpers/redis.js';
-import { startHttpServer, type TestServer } from '../helpers/servers.js';
+import { rotatingApp, rotatingSession as session } from '../helpers/rotating-app.js';
 
 const run = promisify(execFile);
 const WORKERS = 16;
-
-/**
- * An API that takes the cookie `sid` its token endpoint sets; the token endpoint rotates refresh
- * tokens and refuses a used one, as OAuth servers with rotation do (two refreshes at once: one fails).
- */
-async function rotatingApp(): Promise<
-  TestServer & { revoke: () => void; logins: () => number; refused: () => number; stallNextLogin: () => Promise<(grant: object) => void>; refuseLogins: () => void }
-> {
-  let sid = 'at-0';
-  let refresh = 'rt-0';
-  let logins = 0;
-  let refused = 0;
-  // A login asked for while this is set never gets an answer; the promise says it was asked for.
-  let stall: ((answer: (grant: object) => void) => void) | undefined;
-  let refuseAll = false;
-  const server = await startHttpServer((req, res) => {
-    if (req.url === '/oauth/token' && stall) {
-      // Answered when (if ever) the test says, with the grant it gives.
-      stall((grant) => res.setHeader('content-type', 'application/json').end(JSON.stringify(grant)));
-      stall = undefined;
-      return;
-    }
-    if (req.url === '/oauth/token') {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        res.setHeader('content-type', 'application/json');
-        if (refuseAll || new URLSearchParams(body).get('refresh_token') !== refresh) {
-          refused++;
-          return void res.writeHead(400).end('{"error":"invalid_grant"}');
-        }
-        logins++;
-        sid = `at-${logins}`;
-        refresh = `rt-${logins}`;
-        res.setHeader('set-cookie', `sid=${sid}; Path=/; HttpOnly`);
-        res.end(JSON.stringify({ access_token: sid, refresh_token: refresh }));
-      });
-      return;
-    }
-    if (!(req.headers.cookie ?? '').split('; ').includes(`sid=${sid}`)) return void res.writeHead(401).end();
-    res.end('ok');
-  });
-  const stallNextLogin = () => new Promise<(grant: object) => void>((resolve) => (stall = resolve));
-  return Object.assign(server, { revoke: () => void (sid = 'revoked'), logins: () => logins, refused: () => refused, stallNextLogin, refuseLogins: () => void (refuseAll = true) });
-}
-
-function session(origin: string): Session {
-  return {
-    ...newSession('app'),
-    cookies: [{ name: 'sid', value: 'at-0', domain: '127.0.0.1', hostOnly: true, path: '/', expires: null, httpOnly: true, secure: false, setAt: Date.now() - 60_000 }],
-    origins: [{ origin, localStorage: { refresh_token: 'rt-0' }, sessionStorage: {} }],
-    tokens: { jwts: [], oauth: { tokenEndpoint: `${origin}/oauth/token`, refreshToken: { storage: 'localStorage', origin, key: 'refresh_token' } } },
-  };
-}
 
 test(`${WORKERS} processes on one Redis store meet a logged-out session at once: one login at the server, all go on with it`, async () => {
   test.setTimeout(120_000);
@@ -76,7 +20,7 @@ test(`${WORKERS} processes on one Redis store meet a logged-out session at once:
   mkdirSync(out, { recursive: true });
   const store = new RedisStore({ url: redis.url, keys: null });
   try {
-    const worker = await bundleScript('test/helpers/redis-refresh-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core', '@redis/client']);
+    const worker = await bundleScript('test/helpers/refresh-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core', '@redis/client']);
     await store.save('app', session(server.origin));
     server.revoke();
     const results = await Promise.all(
@@ -104,7 +48,7 @@ test('a holder killed (SIGKILL) mid-login: another process takes the lock once i
   const store = new RedisStore({ url: redis.url, keys: null });
   const ttl = 1500;
   try {
-    const worker = await bundleScript('test/helpers/redis-refresh-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core', '@redis/client']);
+    const worker = await bundleScript('test/helpers/refresh-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core', '@redis/client']);
     await store.save('app', session(server.origin));
     server.revoke();
     const asked = server.stallNextLogin();
@@ -139,7 +83,7 @@ test(`a login that fails is tried once for the fleet: the other ${WORKERS - 1} p
   mkdirSync(out, { recursive: true });
   const store = new RedisStore({ url: redis.url, keys: null });
   try {
-    const worker = await bundleScript('test/helpers/redis-refresh-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core', '@redis/client']);
+    const worker = await bundleScript('test/helpers/refresh-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core', '@redis/client']);
     await store.save('app', session(server.origin));
     server.revoke();
     server.refuseLogins();
@@ -169,7 +113,7 @@ test('a holder stopped (SIGSTOP) past its lock\'s expiry and resumed: its login 
   const ttl = 1000;
   let stopped: ChildProcess | undefined;
   try {
-    const worker = await bundleScript('test/helpers/redis-refresh-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core', '@redis/client']);
+    const worker = await bundleScript('test/helpers/refresh-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core', '@redis/client']);
     await raw.connect();
     await store.save('app', session(server.origin));
     server.revoke();
