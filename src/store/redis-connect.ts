@@ -136,13 +136,16 @@ export function redisError(where: string, error: unknown): SessionjarError {
   });
 }
 
+/** Node's codes for a TLS certificate it does not trust (a private CA, a self-signed or expired one, another name). */
+const UNTRUSTED_CERTIFICATE = /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_(VERIFY_LEAF_SIGNATURE|GET_ISSUER_CERT(_LOCALLY)?)|CERT_(HAS_EXPIRED|NOT_YET_VALID|UNTRUSTED)|ERR_TLS_CERT_ALTNAME_INVALID)$/;
+
 function unreachable(where: string, error: unknown): SessionjarError {
   const message = error instanceof Error ? error.message || error.name : String(error);
-  return new SessionjarError(
-    'IO_ERROR',
-    `cannot connect to Redis at ${where} (${message}). Check the --store URL (or $SESSIONJAR_STORE) and that redis-server is running there.`,
-    { cause: error, details: { store: where } },
-  );
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const advice = code !== undefined && UNTRUSTED_CERTIFICATE.test(code)
+    ? 'Its TLS certificate is not trusted: give its CA to Node with NODE_EXTRA_CA_CERTS=/path/to/ca.pem, or check the host name in the --store URL.'
+    : 'Check the --store URL (or $SESSIONJAR_STORE) and that redis-server is running there.';
+  return new SessionjarError('IO_ERROR', `cannot connect to Redis at ${where} (${message}). ${advice}`, { cause: error, details: { store: where } });
 }
 
 function badUrl(url: string, why: string): SessionjarError {
