@@ -32,14 +32,17 @@ export function gatewayOptions(command: Command): Command {
 
 /**
  * V8 settings for a process whose job is the gateway (`serve`, `exec`), set before its first request
- * loads undici's parser. Measured over 100 MB each way (README, "Gateway speed"):
- * - `--liftoff-only`: V8 otherwise recompiles undici's WebAssembly HTTP parser with TurboFan once it
- *   is hot (the first large body), which takes 30 MB of compiler memory at once for 0.4 s of CPU;
- *   the baseline code costs 2-3 µs more per answer parsed.
- * - `--semi-space-growth-factor=1`: the young generation stays at its start size, so minor
- *   collections come every megabyte or so of allocation and free the socket buffers read meanwhile;
- *   when it grows to 16 MB, those buffers wait for a full collection, 30-40 MB of them at loopback speed.
- * The library's `serveSession` leaves flags alone: the process is its caller's.
+ * loads undici's parser. Measured over 100 MB each way (README, "Gateway speed"): 117-132 MB peak
+ * without them, 84-93 MB with both.
+ * - `--liftoff-only`, as a plain request has it: V8 otherwise recompiles undici's WebAssembly parser
+ *   with TurboFan once it turns hot (the first large body), 29 MB of compiler memory at once and
+ *   0.4 s of CPU, for code that parses an answer 2-3 µs faster.
+ * - `--semi-space-growth-factor=1`: the young generation keeps its start size (1 MB halves), so a
+ *   minor collection comes every megabyte or so of allocation and frees the 64 KiB socket buffers
+ *   read meanwhile. Grown to 2 MB halves or more, collections are rare while a body streams and
+ *   30-40 MB of such buffers piled up between collections. The price: about ten times as many
+ *   minor collections under many small requests.
+ * The library's `serveSession` sets no flag: the process is its caller's.
  */
 export function tuneV8ForGateway(): void {
   setFlagsFromString('--liftoff-only');
