@@ -5,7 +5,7 @@
 // direct and through-gateway runs, so drift on a shared machine hits both; ratios are per round,
 // then the median. Also: the gateway's peak RSS over a 100 MB download and upload, and one curl
 // through a running gateway against `sessionjar request` from a fresh process, as wall time.
-// Knobs: BENCH_ROUNDS (3), BENCH_SECONDS per run (1.5).
+// Knobs: BENCH_ROUNDS (3), BENCH_SECONDS per run (1.5), BENCH_ONLY=memory (the 100 MB runs alone).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -16,6 +16,7 @@ import { Pool } from 'undici';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 1.5) * 1000;
 const SIZE = 100 * 1024 * 1024;
+const ONLY_MEMORY = process.env.BENCH_ONLY === 'memory';
 const hasTaskset = spawnSync('taskset', ['-c', '0', 'true']).status === 0 && cpus().length >= 2;
 const pinned = (core, args) => (hasTaskset ? ['taskset', ['-c', String(core), process.execPath, ...args]] : [process.execPath, args]);
 const loadAtStart = loadavg()[0];
@@ -108,52 +109,69 @@ const layouts = hasTaskset
   ? [{ name: 'load client on any core', cores: '0,1' }, { name: 'load client with the server on core 0', cores: '0' }]
   : [{ name: 'load client unpinned', cores: undefined }];
 const place = (cores) => cores && execFileSync('taskset', ['-a', '-p', '-c', cores, String(process.pid)], { stdio: 'ignore' });
-const gw = await gateway(origin);
 const rows = [];
-for (const concurrency of [1, 32]) {
-  for (const layout of layouts) {
-    const ratios = [];
-    const added = [];
-    const cpu = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      place(layout.cores);
-      const direct = await load(origin, { cookie: 'sid=ok-0' }, concurrency, server.child.pid);
-      const through = await load(gw.url, { 'x-sessionjar-token': gw.token }, concurrency, gw.child.pid);
-      ratios.push(through.rps / direct.rps);
-      added.push(through.latencyMs - direct.latencyMs);
-      cpu.push({ gateway: through.cpuUs, server: direct.cpuUs });
-      rows.push(`c${concurrency}, ${layout.name}, round ${round + 1}: direct ${direct.rps.toFixed(0)} req/s, gateway ${through.rps.toFixed(0)} req/s`);
+if (!ONLY_MEMORY) await speed();
+
+/** Throughput and latency at concurrency 1 and 32 in each layout, then one curl against one `sessionjar request`. */
+async function speed() {
+  const gw = await gateway(origin);
+  for (const concurrency of [1, 32]) {
+    for (const layout of layouts) {
+      const ratios = [];
+      const added = [];
+      const cpu = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        place(layout.cores);
+        const direct = await load(origin, { cookie: 'sid=ok-0' }, concurrency, server.child.pid);
+        const through = await load(gw.url, { 'x-sessionjar-token': gw.token }, concurrency, gw.child.pid);
+        ratios.push(through.rps / direct.rps);
+        added.push(through.latencyMs - direct.latencyMs);
+        cpu.push({ gateway: through.cpuUs, server: direct.cpuUs });
+        rows.push(`c${concurrency}, ${layout.name}, round ${round + 1}: direct ${direct.rps.toFixed(0)} req/s, gateway ${through.rps.toFixed(0)} req/s`);
+      }
+      rows.push(`c${concurrency}, ${layout.name}: gateway/direct ${median(ratios).toFixed(2)}× (rounds ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}), latency added ${median(added).toFixed(3)} ms, CPU per request: gateway ${median(cpu.map((c) => c.gateway)).toFixed(0)} µs, server ${median(cpu.map((c) => c.server)).toFixed(0)} µs`);
     }
-    rows.push(`c${concurrency}, ${layout.name}: gateway/direct ${median(ratios).toFixed(2)}× (rounds ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}), latency added ${median(added).toFixed(3)} ms, CPU per request: gateway ${median(cpu.map((c) => c.gateway)).toFixed(0)} µs, server ${median(cpu.map((c) => c.server)).toFixed(0)} µs`);
   }
+  place(layouts[0].cores);
+
+  // Wall time: one curl through the running gateway against `sessionjar request` from a fresh process.
+  const wall = (cmd, args) => {
+    const t0 = performance.now();
+    execFileSync(cmd, args, { stdio: 'ignore', env: { ...process.env, HTTP_PROXY: '', HTTPS_PROXY: '', http_proxy: '', https_proxy: '' } });
+    return performance.now() - t0;
+  };
+  const curlMs = median(Array.from({ length: 5 }, () => wall('curl', ['-sf', '-o', '/dev/null', '-H', `X-Sessionjar-Token: ${gw.token}`, `${gw.url}/`])));
+  const requestMs = median(Array.from({ length: 5 }, () => wall(process.execPath, ['dist/cli.js', '--dir', work, 'request', 'bench', `${origin}/`, '--read-only', '--no-refresh', '-o', '/dev/null'])));
+  rows.push(`one request, wall time (median of 5): curl through the gateway ${curlMs.toFixed(0)} ms, sessionjar request ${requestMs.toFixed(0)} ms`);
+  await gw.stop();
 }
-place(layouts[0].cores);
 
-// Wall time: one curl through the running gateway against `sessionjar request` from a fresh process.
-const wall = (cmd, args) => {
-  const t0 = performance.now();
-  execFileSync(cmd, args, { stdio: 'ignore', env: { ...process.env, HTTP_PROXY: '', HTTPS_PROXY: '', http_proxy: '', https_proxy: '' } });
-  return performance.now() - t0;
-};
-const curlMs = median(Array.from({ length: 5 }, () => wall('curl', ['-sf', '-o', '/dev/null', '-H', `X-Sessionjar-Token: ${gw.token}`, `${gw.url}/`])));
-const requestMs = median(Array.from({ length: 5 }, () => wall(process.execPath, ['dist/cli.js', '--dir', work, 'request', 'bench', `${origin}/`, '--read-only', '--no-refresh', '-o', '/dev/null'])));
-rows.push(`one request, wall time (median of 5): curl through the gateway ${curlMs.toFixed(0)} ms, sessionjar request ${requestMs.toFixed(0)} ms`);
-await gw.stop();
-
-// Peak RSS of a fresh gateway over 100 MB down and 100 MB up (VmHWM: the high-water mark).
+// Peak RSS of a fresh gateway over 100 MB down, then over 100 MB up: VmHWM (the high-water mark),
+// reset before each phase where Linux lets us (writing 5 to clear_refs), so each peak is its own.
 const big = await gateway(bulk.info.http);
-const hwm = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${big.child.pid}/status`, 'utf8'))?.[1]) / 1024;
+const status = () => readFileSync(`/proc/${big.child.pid}/status`, 'utf8');
+const mb = (field) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status())?.[1]) / 1024;
+const resetPeak = () => {
+  try {
+    writeFileSync(`/proc/${big.child.pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+};
 execFileSync('curl', ['-sf', '-o', '/dev/null', '-H', `X-Sessionjar-Token: ${big.token}`, `${big.url}/warm`]);
-const before = hwm();
+const rest = mb('VmRSS');
+const perPhase = resetPeak();
 execFileSync('curl', ['-sf', '-o', '/dev/null', '-H', `X-Sessionjar-Token: ${big.token}`, `${big.url}/down`]);
-const afterDown = hwm();
+const down = mb('VmHWM');
+resetPeak();
 execFileSync('sh', ['-c', `head -c ${SIZE} /dev/zero | curl -sf -o /dev/null -T - -H "X-Sessionjar-Token: ${big.token}" "${big.url}/up"`]);
-const afterUp = hwm();
-rows.push(`gateway peak RSS: ${before.toFixed(0)} MB after one small request, ${afterDown.toFixed(0)} MB after 100 MB down, ${afterUp.toFixed(0)} MB after 100 MB up`);
+const up = mb('VmHWM');
+rows.push(`gateway RSS: ${rest.toFixed(0)} MB at rest after one small request; peak ${down.toFixed(0)} MB over 100 MB down, ${up.toFixed(0)} MB over 100 MB up${perPhase ? '' : ' (peak not reset between phases)'}`);
 await big.stop();
 
 server.child.stdin.end();
 bulk.child.stdin.end();
 rmSync(work, { recursive: true, force: true });
-console.log(`gateway bench: ${ROUNDS} rounds of ${DURATION_MS / 1000} s${hasTaskset ? ', server on core 0, gateway on core 1' : ''}, load average ${loadAtStart.toFixed(1)} at start`);
+console.log(`gateway bench: ${ONLY_MEMORY ? 'memory only' : `${ROUNDS} rounds of ${DURATION_MS / 1000} s`}${hasTaskset ? ', server on core 0, gateway on core 1' : ''}, load average ${loadAtStart.toFixed(1)} at start`);
 for (const row of rows) console.log(`  ${row}`);

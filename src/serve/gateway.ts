@@ -1,5 +1,5 @@
 import { chmod } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { SessionjarError } from '../core/errors.js';
@@ -8,7 +8,7 @@ import { createRefresher } from '../refresh/refresher.js';
 import type { SessionClient } from '../replay/client.js';
 import { defaultStore } from '../store/default-store.js';
 import { forward, type Forwarding, type Listener, type LogEntry } from './forward.js';
-import { allowedHosts, isLoopback, tokenMatcher } from './guard.js';
+import { allowedHosts, isLoopback, ownPath, tokenMatcher } from './guard.js';
 import { TOKEN_HEADER } from './headers.js';
 import { DEFAULT_REFRESH_LIMIT, RefreshLimit } from './refresh-limit.js';
 import { newToken } from './token.js';
@@ -115,12 +115,16 @@ export async function serveSession(session: string | SessionClient, options: Ser
       urls.push({ url: local, target });
       server.on('request', (req, res) => {
         inFlight++;
+        absoluteToPath(req, listener);
         res.on('close', () => {
           if (--inFlight === 0) idle?.();
         });
         void forward(listener, how, req, res);
       });
-      server.on('upgrade', (req, socket: Duplex, head: Buffer) => upgrade(listener, how, tls, req, socket, head, upgraded));
+      server.on('upgrade', (req, socket: Duplex, head: Buffer) => {
+        absoluteToPath(req, listener);
+        upgrade(listener, how, tls, req, socket, head, upgraded);
+      });
     }
   } catch (error) {
     await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
@@ -148,6 +152,12 @@ export async function serveSession(session: string | SessionClient, options: Ser
     await (owned ? client.close() : client.flush());
   };
   return { urls, token, tokenHeader: TOKEN_HEADER, close: () => (closing ??= close()) };
+}
+
+/** A request line in absolute form naming this listener becomes its path (see {@link ownPath}). */
+function absoluteToPath(req: IncomingMessage, listener: Listener): void {
+  const url = req.url;
+  if (url !== undefined && url.charCodeAt(0) !== 0x2f) req.url = ownPath(url, listener.guard.hosts) ?? url;
 }
 
 /** Opens a named session with the gateway's timeouts and a refresher that gives up. */

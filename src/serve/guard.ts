@@ -46,6 +46,24 @@ export function refuse(req: IncomingMessage, config: GuardConfig): Refusal | und
 }
 
 /**
+ * A request line in absolute form (`GET http://127.0.0.1:8080/me`, as a client that has the gateway
+ * as its proxy sends it: curl `-x http://x:TOKEN@127.0.0.1:8080`) as the path it names, when it
+ * names this listener itself; a server must accept that form (RFC 9112 §3.2.2). Anything else
+ * stays as it is, to be refused: the gateway is no forward proxy.
+ *
+ * @example
+ * ```ts
+ * ownPath('http://127.0.0.1:8080/me?q=1', new Set(['127.0.0.1:8080'])); // '/me?q=1'
+ * ```
+ */
+export function ownPath(url: string, hosts: Set<string> | undefined): string | undefined {
+  if (hosts === undefined || !URL.canParse(url)) return undefined;
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'http:' || parsed.username !== '' || parsed.password !== '' || !hosts.has(parsed.host.toLowerCase())) return undefined;
+  return parsed.pathname + parsed.search;
+}
+
+/**
  * A browser sends `Sec-Fetch-Site` (with `-Mode` and `-Dest`) on every request to a loopback or
  * https URL; Node's and Deno's fetch send `Sec-Fetch-Mode: cors` alone. Any other `Sec-Fetch-*`
  * header, or that one with a value of its own, is a browser's.

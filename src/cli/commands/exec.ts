@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { SessionjarError } from '../../core/errors.js';
 import { storeFor } from '../context.js';
-import { gatewayOptions, gatewayServeOptions, type GatewayRaw } from '../serve-options.js';
+import { gatewayOptions, gatewayServeOptions, tuneV8ForGateway, type GatewayRaw } from '../serve-options.js';
 
 interface ExecRaw extends GatewayRaw {
   log?: boolean;
@@ -34,6 +34,7 @@ export function makeExecCommand(): Command {
 }
 
 async function runExec(name: string, argv: string[], raw: ExecRaw, command: Command): Promise<void> {
+  tuneV8ForGateway();
   const { serveSession } = await import('../../serve/gateway.js');
   const { writeTokenFile } = await import('../../serve/token.js');
   const [program, ...args] = argv;

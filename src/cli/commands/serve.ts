@@ -2,7 +2,7 @@ import { Command } from 'commander';
 import { SessionjarError } from '../../core/errors.js';
 import { printLine } from '../output.js';
 import { storeFor } from '../context.js';
-import { gatewayOptions, gatewayServeOptions, untilSignal, type GatewayRaw } from '../serve-options.js';
+import { gatewayOptions, gatewayServeOptions, tuneV8ForGateway, untilSignal, type GatewayRaw } from '../serve-options.js';
 
 interface ServeRaw extends GatewayRaw {
   port?: string;
@@ -40,6 +40,7 @@ export function makeServeCommand(): Command {
 }
 
 async function runServe(name: string, raw: ServeRaw, command: Command): Promise<void> {
+  tuneV8ForGateway();
   const { serveSession } = await import('../../serve/gateway.js');
   const { writeTokenFile } = await import('../../serve/token.js');
   const port = raw.port === undefined ? 0 : Number(raw.port);
