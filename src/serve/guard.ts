@@ -1,5 +1,6 @@
 import { hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import { basicCarriesToken } from './headers.js';
 
 /** What a listener accepts: its exact Host values (none for a unix socket) and the token, if any. */
@@ -90,10 +91,20 @@ function hasToken(req: IncomingMessage, matches: (candidate: string) => boolean)
   return basicCarriesToken(req.headers.authorization, matches) || basicCarriesToken(req.headers['proxy-authorization'], matches);
 }
 
-/** The Host values a TCP listener answers to: its address and port, and the loopback names of it. */
+/**
+ * The Host values a TCP listener answers to: its address and port, and the loopback names of it. A
+ * wildcard bind (0.0.0.0, ::) listens on every interface, so each interface's address counts too:
+ * callers name the machine by one of them, never by the wildcard.
+ */
 export function allowedHosts(host: string, port: number): Set<string> {
   const name = (h: string) => (h.includes(':') ? `[${h}]` : h).toLowerCase();
   const hosts = new Set([`${name(host)}:${port}`]);
+  if (host === '0.0.0.0' || host === '::') {
+    for (const address of Object.values(networkInterfaces()).flat()) {
+      if (address && (host === '::' || address.family === 'IPv4')) hosts.add(`${name(address.address)}:${port}`);
+    }
+    hosts.add(`localhost:${port}`);
+  }
   if (host === '127.0.0.1' || host === '::1') hosts.add(`localhost:${port}`);
   if (host === 'localhost') {
     hosts.add(`127.0.0.1:${port}`);

@@ -50,6 +50,23 @@ test('--bind to an address that is not loopback warns, asks for the token and re
   }
 });
 
+test('--bind 0.0.0.0 answers to the addresses of the interfaces it listens on (with the token), not only to "0.0.0.0"', async () => {
+  const gateway = await startGateway(dir, 'app', ['--target', target.origin, '--bind', '0.0.0.0']);
+  try {
+    const port = new URL(gateway.url).port;
+    for (const address of ['127.0.0.1', outsideAddress(), 'localhost']) {
+      if (address === '0.0.0.0') continue;
+      const answer = await curl(['-H', `X-Sessionjar-Token: ${gateway.token}`, `http://${address}:${port}/me`]);
+      expect(answer.status, address).toBe(200);
+    }
+    // Still no other name: DNS rebinding.
+    const rebound = await curl(['-H', `X-Sessionjar-Token: ${gateway.token}`, '-H', `Host: evil.example:${port}`, `http://127.0.0.1:${port}/me`]);
+    expect(rebound.status).toBe(403);
+  } finally {
+    await gateway.stop();
+  }
+});
+
 test('the token as proxy credentials (curl -x http://sessionjar:TOKEN@gateway, Proxy-Authorization) is accepted and never forwarded', async () => {
   const gateway = await startGateway(dir, 'app', ['--target', target.origin]);
   try {
