@@ -12,6 +12,17 @@ const run = promisify(execFile);
 const readme = readFileSync('README.md', 'utf8');
 const blocks = [...readme.matchAll(/^```(?:js|ts)\n([\s\S]*?)^```$/gm)].map((m) => m[1] ?? '');
 
+// A fence left open turns the rest of the README into code: every fence closes before the next
+// section heading (## and deeper; a lone # is a shell comment inside a block).
+test('every code fence in the README is closed before the next heading', () => {
+  let open: number | undefined;
+  for (const [i, line] of readme.split('\n').entries()) {
+    if (line.startsWith('```')) open = open === undefined ? i + 1 : undefined;
+    else if (open !== undefined && /^#{2,6} /.test(line)) throw new Error(`README.md:${open}: a code fence is still open at the heading on line ${i + 1}`);
+  }
+  expect(open, 'the last code fence is never closed').toBeUndefined();
+});
+
 // Users paste these into an .mjs file on the Node.js the package supports (20): they must parse there.
 test('every code example in the README is valid JavaScript on this Node.js', async () => {
   expect(blocks.length).toBeGreaterThan(3);
