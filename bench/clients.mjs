@@ -84,10 +84,6 @@ async function openBench(o) {
 
 /** @type {Record<string, (o: RunOptions) => Promise<Client>>} */
 export const CLIENTS = {
-  /** request() on one URL inside a crawl scenario: the crawl's CPU is compared with it in the same round. */
-  'sessionjar request(), fixed URL': (o) => CLIENTS['sessionjar request()']({ ...o, crawl: false }),
-  /** raw undici on one URL inside a crawl scenario: what a new URL costs a client without sessionjar. */
-  'raw undici, fixed URL': (o) => CLIENTS['raw undici (fixed headers)']({ ...o, crawl: false }),
   async 'sessionjar request()'(o) {
     const session = await openBench(o);
     const next = urls(o);

@@ -1,7 +1,5 @@
 // The clients' names, as the tables print them and scenarios list them.
 export const SJ = 'sessionjar request()';
-export const SJ_FIXED = 'sessionjar request(), fixed URL';
-export const RAW_FIXED = 'raw undici, fixed URL';
 export const FETCH = 'sessionjar fetch()';
 export const RAW = 'raw undici (fixed headers)';
 export const RAW_FETCH = 'raw undici fetch() (fixed headers)';

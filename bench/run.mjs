@@ -18,7 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { buildSession, shapeLabel } from './sessions.mjs';
 import { coldStart } from './cold.mjs';
 import { benchRedis } from './redis.mjs';
-import { FETCH, GOT, NAIVE, PW, RAW, RAW_FETCH, RAW_FIXED, SJ, SJ_FIXED } from './names.mjs';
+import { FETCH, GOT, NAIVE, PW, RAW, RAW_FETCH, SJ } from './names.mjs';
 import { report, updateReadme } from './report.mjs';
 import { median, rotate, spread } from './stats.mjs';
 
@@ -106,14 +106,13 @@ const scenarios = [
         { group: 'realistic', ...H2, concurrency: 32, clients: [...all1, GOT] },
       ]
     : []),
-  // The realistic session walking a new path and query string on every request; every client walks
-  // the same URLs but the two "fixed URL" clients: request()'s, whose CPU the crawl's is compared with,
-  // and raw undici's, which shows what a new URL costs without sessionjar.
+  // The realistic session walking a new path and query string on every request, as every client
+  // does here; its cost against the fixed URL is measured in one process (measureCrawlPasses).
   ...(ONLY.has('crawl')
     ? [H1, H2].flatMap((p) =>
         [1, 32].map((concurrency) => ({
           group: 'crawl', ...p, concurrency, crawl: true, shape: 'realistic',
-          clients: [SJ, RAW, SJ_FIXED, RAW_FIXED, ...(p.http2 || concurrency === 1 ? [] : [GOT])],
+          clients: [SJ, RAW, ...(p.http2 || concurrency === 1 ? [] : [GOT])],
         })),
       )
     : []),
@@ -151,6 +150,29 @@ const rss = {};
 let cold = { cli: [], undici: [], node: [] };
 let jarAlone;
 let redis;
+let crawlPasses;
+
+/**
+ * The crawl against the fixed URL in one pinned process per client and scenario (bench/crawl-passes.mjs:
+ * alternating passes, the fastest of each), per round: sessionjar's and raw undici's.
+ */
+async function measureCrawlPasses() {
+  const crawls = scenarios.filter((s) => s.group === 'crawl');
+  const out = Object.fromEntries(crawls.map((s) => [s.name, { [SJ]: [], [RAW]: [] }]));
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const s of rotate(crawls, round)) {
+      for (const client of rotate([SJ, RAW], round)) {
+        const options = {
+          client, dist, url: `${s.origin}/api/me`, http2: s.http2, concurrency: s.concurrency, sessionFile: sessionFile(s.shape, s.origin),
+          headers: session(s.shape, s.origin).headers, caFile, count: s.concurrency === 1 ? 500 : 2000,
+        };
+        const [cmd, args] = pinned(1, ['bench/crawl-passes.mjs', JSON.stringify(options)]);
+        out[s.name][client].push(JSON.parse(execFileSync(cmd, args, { encoding: 'utf8' })));
+      }
+    }
+  }
+  return out;
+}
 
 /**
  * The jar on its own (bench/jar.mjs, pinned): the Cookie header for 10,000 distinct crawl paths
@@ -185,6 +207,7 @@ try {
     process.stderr.write(`round ${round + 1}/${ROUNDS} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
   }
 
+  if (ONLY.has('crawl')) crawlPasses = await measureCrawlPasses();
   if (ONLY.has('jar')) jarAlone = await measureJar();
 
   if (ONLY.has('rss')) {
@@ -215,7 +238,7 @@ try {
     redis = await benchRedis({ rounds: ROUNDS, durationMs: DURATION_MS, measure, sessionFile, headers: session('realistic', origins.http).headers, origin: origins.http, caFile, dist, rotate, median, spread });
   }
 
-  const table = report({ scenarios, results, rss, cold, jarAlone, redis, rounds: ROUNDS, durationMs: DURATION_MS, coldRuns: COLD_RUNS, rssRuns: RSS_RUNS, rssRequests: RSS_REQUESTS, hasTaskset, loadAtStart });
+  const table = report({ scenarios, results, crawlPasses, rss, cold, jarAlone, redis, rounds: ROUNDS, durationMs: DURATION_MS, coldRuns: COLD_RUNS, rssRuns: RSS_RUNS, rssRequests: RSS_REQUESTS, hasTaskset, loadAtStart });
   process.stdout.write(`${table}\n`);
   mkdirSync(join('bench', 'results'), { recursive: true });
   writeFileSync(join('bench', 'results', 'latest.json'), JSON.stringify({ results, rss, cold, fleet: redis?.fleet }, null, 2), { flag: 'w' });

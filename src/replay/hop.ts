@@ -4,7 +4,7 @@ import type { Hop } from './types.js';
 /** A parsed URL with the strings each hop reads. */
 export function hopOf(url: URL): Hop {
   const { origin, protocol, hostname, pathname } = url;
-  return { url, origin, protocol, hostname, pathname, href: url.href, path: pathname + url.search, key: origin + pathname };
+  return { url, origin, protocol, hostname, pathname, href: url.href, path: pathname + url.search };
 }
 
 /** An absolute http(s) URL, or a USAGE error that shows the wanted form. */
@@ -66,6 +66,9 @@ export class HopCache {
    * move each to the old generation and leave it there as garbage for the slow collector).
    */
   private last: Hop | undefined;
+  /** The origin of the last plain hop and its parts: a crawl's next URL starts with the same string. */
+  private lastOrigin = '';
+  private lastParts: OriginParts | undefined;
 
   get(input: string | URL): Hop {
     if (typeof input !== 'string') return hopOf(parseUrl(input));
@@ -87,23 +90,31 @@ export class HopCache {
 
   /** The hop of `input` without parsing it, when it is `origin/plain-path` on a canonical origin. */
   private plain(input: string): Hop | undefined {
-    const start = input.startsWith('https://') ? 8 : input.startsWith('http://') ? 7 : 0;
-    if (start === 0) return undefined;
-    const slash = input.indexOf('/', start);
-    if (slash < 0) return undefined;
-    const origin = input.slice(0, slash);
-    let parts = this.origins.get(origin);
-    if (parts === undefined) {
-      parts = canonicalOrigin(origin);
-      if (this.origins.size >= MAX_CACHED) this.origins.clear();
-      this.origins.set(origin, parts);
+    let origin = this.lastOrigin;
+    let parts = this.lastParts;
+    // The same origin as the last plain hop: its string and parts again, no slice to hash.
+    if (parts === undefined || input.charCodeAt(origin.length) !== 47 || !input.startsWith(origin)) {
+      const start = input.startsWith('https://') ? 8 : input.startsWith('http://') ? 7 : 0;
+      if (start === 0) return undefined;
+      const slash = input.indexOf('/', start);
+      if (slash < 0) return undefined;
+      origin = input.slice(0, slash);
+      let known = this.origins.get(origin);
+      if (known === undefined) {
+        known = canonicalOrigin(origin);
+        if (this.origins.size >= MAX_CACHED) this.origins.clear();
+        this.origins.set(origin, known);
+      }
+      if (known === null) return undefined;
+      parts = known;
     }
-    if (parts === null) return undefined;
-    const path = input.slice(slash);
+    const path = input.slice(origin.length);
     // A bare `?` ends no query: the parser drops it from `search`, and so would the request line.
     if (!PLAIN_PATH.test(path) || DOT_SEGMENT.test(path) || path.endsWith('?')) return undefined;
     const query = path.indexOf('?');
     const pathname = query < 0 ? path : path.slice(0, query);
+    this.lastOrigin = origin;
+    this.lastParts = parts;
     return new LazyHop(input, origin, parts.protocol, parts.hostname, pathname, path);
   }
 }
@@ -122,7 +133,6 @@ function canonicalOrigin(origin: string): OriginParts | null {
 /** A hop whose `URL` object is parsed only when asked for. */
 class LazyHop implements Hop {
   private parsed: URL | undefined;
-  readonly key: string;
 
   constructor(
     readonly href: string,
@@ -131,9 +141,7 @@ class LazyHop implements Hop {
     readonly hostname: string,
     readonly pathname: string,
     readonly path: string,
-  ) {
-    this.key = origin + pathname;
-  }
+  ) {}
 
   get url(): URL {
     return (this.parsed ??= new URL(this.href));

@@ -7,7 +7,7 @@ import { CookieHeaders, requestPath } from './cookie-headers.js';
 import { IndexedCookieStore } from './cookie-store.js';
 import { fromToughCookie, toToughCookie } from './jar-convert.js';
 import { splitSetCookie, type SetCookieLine } from './set-cookie-line.js';
-import type { CookieTarget } from './types.js';
+import type { CookieTarget, Hop } from './types.js';
 
 /** Bounds the remembered Set-Cookie lines: a crawl over many paths must not grow them without end. */
 const MAX_CACHED = 1000;
@@ -147,9 +147,12 @@ export class SessionCookieJar implements CookieAccess {
    * unsafe cookies, and those the session file could not hold, are ignored (`onRefused` hears of
    * those cookie-rules.ts refuses), and the oldest cookies go when a site or the jar is over its limit.
    */
-  storeSetCookies(values: string | string[] | undefined, url: string | URL, onRefused?: RefusedCookie): void {
+  storeSetCookies(values: string | string[] | undefined, url: string | URL | Hop, onRefused?: RefusedCookie): void {
     if (values === undefined) return;
-    const target = typeof url === 'string' ? new URL(url) : url;
+    // A hop of a crawl has no URL object yet: the rotation fast path reads its parts only, and
+    // the URL is parsed when a line takes the full path.
+    const target: CookieTarget = typeof url === 'string' ? new URL(url) : url;
+    const full = (): URL => (target instanceof URL ? target : (target as Hop).url);
     const secureOrigin = isTrustworthy(target);
     const size = this.store.size;
     let scope: string | undefined;
@@ -162,12 +165,12 @@ export class SessionCookieJar implements CookieAccess {
       }
       const cookie = ToughCookie.parse(value, { loose: true });
       if (!cookie) continue;
-      const why = refusal(cookie, target, secureOrigin, () => this.store.all());
+      const why = refusal(cookie, full(), secureOrigin, () => this.store.all());
       if (why !== undefined) {
         onRefused?.(cookie.key, why);
         continue;
       }
-      const stored = this.jar.setCookieSync(cookie, target, { ignoreError: true });
+      const stored = this.jar.setCookieSync(cookie, full(), { ignoreError: true });
       if (!stored) continue;
       const live = this.recordChange(stored);
       if (line !== undefined && live && stored.key === line.name) this.rememberLine(line, scope as string, stored);
@@ -330,7 +333,7 @@ interface StoredLine {
  * the default path (the directory of the decoded path), not the file or the query, so a server
  * rotating a cookie on every page of a crawl keeps the fast path.
  */
-function scopeOf(url: URL): string {
+function scopeOf(url: CookieTarget): string {
   return `${url.protocol}//${url.hostname}${defaultPath(requestPath(url))}`;
 }
 

@@ -64,8 +64,6 @@ export interface Hop extends CookieTarget {
   href: string;
   /** Path and query, as the request line sends them. */
   path: string;
-  /** Origin and path: what a Cookie header depends on (the key of the same-path fast path). */
-  key: string;
 }
 
 /**

@@ -16,8 +16,8 @@ const PATHS = [
 ];
 
 function parts(hop: Hop): Record<string, string> {
-  const { url, origin, href, path, key, protocol, hostname, pathname } = hop;
-  return { origin, href, path, key, protocol, hostname, pathname, url: url.href, urlPath: url.pathname + url.search };
+  const { url, origin, href, path, protocol, hostname, pathname } = hop;
+  return { origin, href, path, protocol, hostname, pathname, url: url.href, urlPath: url.pathname + url.search };
 }
 
 test('a hop made from a URL string is the one the URL parser gives, for plain and unusual strings', () => {

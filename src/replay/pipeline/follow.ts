@@ -83,10 +83,10 @@ export class Follow {
    * Stores a hop's Set-Cookie, reporting refused cookies to `-v`. A request sent without the
    * session's cookies (`cookie: null`) is an anonymous visit: what it is given stays out of the session.
    */
-  private storeCookies(setCookie: string | string[], { url, href }: Hop, anonymous: boolean): void {
+  private storeCookies(setCookie: string | string[], hop: Hop, anonymous: boolean): void {
     const emit = this.config.emit;
-    const refused = emit && ((name: string, reason: string) => emit({ type: 'cookie-refused', url: href, name, reason }));
-    if (!anonymous) return this.live.jar.storeSetCookies(setCookie, url, refused);
+    const refused = emit && ((name: string, reason: string) => emit({ type: 'cookie-refused', url: hop.href, name, reason }));
+    if (!anonymous) return this.live.jar.storeSetCookies(setCookie, hop, refused);
     for (const value of typeof setCookie === 'string' ? [setCookie] : setCookie) {
       refused?.(value.slice(0, Math.max(0, value.indexOf('='))), "the request was sent without the session's cookies (cookie: null)");
     }

@@ -48,18 +48,19 @@ export class RequestHeaders {
    * cookie and no session state changed returns it without asking the jar at all.
    */
   private plain(hop: Hop): HeaderMap {
-    const { origin, key } = hop;
+    const { origin, pathname } = hop;
     const { jar, policy, state } = this.live;
     jar.expireDue();
     const cached = this.built.get(origin);
     const version = jar.version;
-    if (cached && cached.key === key && cached.version === version && cached.state === state) return cached.headers;
+    // Cached per origin: the same path again (a slice of the URL, compared without joining strings).
+    if (cached && cached.pathname === pathname && cached.version === version && cached.state === state) return cached.headers;
     const base = policy.forOrigin(origin);
     const cookie = jar.cookieHeader(hop);
     if (cached === undefined) {
       const headers = withCookie(base, cookie);
       if (this.built.size >= MAX_CACHED) this.built.clear();
-      this.built.set(origin, { key, base, cookie, headers, version, state });
+      this.built.set(origin, { pathname, base, cookie, headers, version, state });
       return headers;
     }
     if (cached.base !== base || cached.cookie !== cookie) {
@@ -67,7 +68,7 @@ export class RequestHeaders {
       cached.cookie = cookie;
       cached.headers = withCookie(base, cookie);
     }
-    cached.key = key;
+    cached.pathname = pathname;
     cached.version = version;
     cached.state = state;
     return cached.headers;
@@ -80,8 +81,8 @@ function withCookie(base: HeaderMap, cookie: string): HeaderMap {
 
 /** The headers last built for an origin, with what they were built from and when last checked. */
 interface BuiltHeaders {
-  /** The origin and path they were last found current for. */
-  key: string;
+  /** The path they were last found current for (the origin is the cache's key). */
+  pathname: string;
   base: HeaderMap;
   cookie: string;
   headers: HeaderMap;
