@@ -12,7 +12,10 @@ import type { PickStrategy, PoolLimits, PoolState, StateChange } from './types.j
 export interface PoolOptions extends OpenSessionOptions {
   /** The pool's name, the key of its shared state (default: the prefix, or the names' common prefix). */
   name?: string;
-  /** Default `round-robin`. */
+  /**
+   * Default `round-robin`. `use-until-failure` keeps one account until an answer counts against it
+   * (blocked, 429, 5xx, network error, failed refresh), then goes on with the next ready one.
+   */
   pick?: PickStrategy;
   /** Statuses that mean the site blocked this account (default [403]): quarantined. */
   blockedStatuses?: number[];

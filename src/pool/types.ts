@@ -31,7 +31,7 @@ export interface PoolSnapshot {
   members: Record<string, MemberState>;
   /** Uses of the whole pool so far. */
   seq: number;
-  /** round-robin: the index in the pool's names of the next account to try. */
+  /** round-robin and use-until-failure: the index in the pool's names of the next account to try. */
   cursor: number;
   /** use-until-failure: the account in use until it fails. */
   current?: string;

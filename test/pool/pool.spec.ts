@@ -115,6 +115,20 @@ test('use-until-failure keeps one account until an answer counts against it, the
   }
 });
 
+test('use-until-failure leaves its account after a 5xx too (it counts against it), not only when the account is out', async () => {
+  const { open } = await shop();
+  const pool = await open({ pick: 'use-until-failure', retries: 0 });
+  try {
+    expect(await send(pool, 2)).toEqual(['shop-alice', 'shop-alice']);
+    site.answer.alice = 'error';
+    site.answer.bob = 'error';
+    // alice's 503 leaves her ready (score 1 of 3), yet the next request goes to bob, then carol.
+    expect(await send(pool, 4)).toEqual(['shop-alice', 'shop-bob', 'shop-carol', 'shop-carol']);
+  } finally {
+    await pool.close();
+  }
+});
+
 test('429 with Retry-After: 2 cools the account down for 2 s, with no penalty', async () => {
   const { open, clock, changes } = await shop(['alice', 'carol']);
   const pool = await open();
@@ -150,6 +164,21 @@ test('network errors and 5xx add to a decaying error score; at the limit the acc
     expect((await pool.state.get()).members['shop-bob']?.errorScore).toBeCloseTo(1.25, 5);
     await send(pool, 1, 'shop-bob');
     expect(changes).toEqual([expect.objectContaining({ name: 'shop-bob', to: 'quarantined', reason: `error score reached 2 (last: HTTP 503 from ${site.origin}/api)` })]);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('three 5xx a second apart reach the default error score of 3: quarantined at the third', async () => {
+  const { open, clock, changes } = await shop(['alice', 'bob']);
+  const pool = await open({ retries: 0 });
+  try {
+    site.answer.bob = 'error';
+    for (let i = 0; i < 3; i++) {
+      await send(pool, 1, 'shop-bob');
+      clock.t += 1000;
+    }
+    expect(changes).toEqual([expect.objectContaining({ name: 'shop-bob', from: 'ready', to: 'quarantined', reason: `error score reached 3 (last: HTTP 503 from ${site.origin}/api)` })]);
   } finally {
     await pool.close();
   }
