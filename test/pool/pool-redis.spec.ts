@@ -165,3 +165,9 @@ test('sessionjar pool status --store redis://… shows each state with its reaso
   expect(reset).toMatchObject({ status: 0, stdout: 'shop-dave: retired → ready\n' });
   expect((await runCli(cwd, ['--store', redis.url, 'pool', 'status', 'shop'])).stdout).toContain('shop-dave   ready: reset by hand');
 });
+
+test('pool status on a Redis with no such accounts names the Redis, not a folder cut from its URL', async () => {
+  const none = await runCli(tempDir('sj-pool-redis-cwd-'), ['--store', redis.url, 'pool', 'status', 'nopool']);
+  expect(none.status).toBe(3);
+  expect(none.stderr).toContain(`pool "nopool": no session named nopool-… in Redis at ${redis.url}; record or import the accounts as nopool-<account>`);
+});
