@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { isSessionjarError } from '../../src/core/errors.js';
+import { SessionjarError, isSessionjarError } from '../../src/core/errors.js';
+import { summarize } from '../../src/pool/classify.js';
 import { openPool, type PoolOptions } from '../../src/pool/pool.js';
 import type { StateChange } from '../../src/pool/types.js';
 import { FileStore } from '../../src/store/file-store.js';
@@ -194,7 +195,13 @@ test('an account whose refresh keeps failing is retired, reported, and never use
       expect(isSessionjarError(error, 'REFRESH_FAILED') || isSessionjarError(error, 'SESSION_EXPIRED'), String(error)).toBe(true);
     }
     expect(changes).toEqual([expect.objectContaining({ name: 'shop-dave', from: 'ready', to: 'retired' })]);
-    expect(changes[0]?.reason).toMatch(/^refresh failed 2 times in a row \(last: (REFRESH_FAILED|SESSION_EXPIRED): /);
+    const reason = changes[0]?.reason as string;
+    expect(reason).toMatch(/^refresh failed 2 times in a row \(last: (REFRESH_FAILED|SESSION_EXPIRED): session "shop-dave" /);
+    // Why, on one line: each strategy's reason, not just the line that introduces them.
+    expect(reason).toContain('here: OAuth refresh token: ');
+    expect(reason).toContain('; interactive login (a person, in a browser window): ');
+    expect(reason).not.toContain('\n');
+    expect(reason).not.toContain('Run `sessionjar');
     site.seen.length = 0;
     expect(await send(pool, 3)).toEqual(['shop-alice', 'shop-alice', 'shop-alice']);
     const error = await pool.request(`${site.origin}/api`, { session: 'shop-dave' }).catch((e: unknown) => e);
@@ -203,6 +210,18 @@ test('an account whose refresh keeps failing is retired, reported, and never use
   } finally {
     await pool.close();
   }
+});
+
+test('an error kept as a reason is one line: its code, its list joined, credentials scrubbed, bounded', () => {
+  const list = Array.from({ length: 40 }, (_, i) => `  - strategy ${i}: failed: HTTP 500`).join('\n');
+  const error = new SessionjarError('REFRESH_FAILED', `refresh of session "x" failed:\n  - token: failed: POST https://idp.example/token?access_token=gho_4f2a9c1e7b answered 400\n${list}\nRun it again.`);
+  const reason = summarize(error);
+  expect(reason.startsWith('REFRESH_FAILED: refresh of session "x" failed: token: failed: POST https://idp.example/token?access_token=[redacted')).toBe(true);
+  expect(reason).not.toContain('gho_4f2a9c1e7b');
+  expect(reason).toContain('; strategy 0: failed: HTTP 500; strategy 1: ');
+  expect(reason).toHaveLength(600);
+  expect(reason.endsWith('…')).toBe(true);
+  expect(summarize(new SessionjarError('NETWORK_ERROR', 'connection refused by 127.0.0.1:9\nCheck the server.'))).toBe('NETWORK_ERROR: connection refused by 127.0.0.1:9');
 });
 
 test('a pinned request always uses its session, and leaves the rotation of the others as it was', async () => {
