@@ -67,9 +67,16 @@ export interface StateChange {
   /** When a cooling or quarantined account is back (epoch ms). */
   until?: number;
   at: number;
-  /** Made by another process sharing the state (heard through {@link PoolState.watch}). */
+  /**
+   * true: made by another process sharing the state (heard through {@link PoolState.watch}); false:
+   * by this one. Always set on what a pool's `state` listeners get ({@link PoolStateEvent}); a
+   * PoolState's own `take`, `record` and `reset` leave it out.
+   */
   remote?: boolean;
 }
+
+/** A state change as a pool's `state` listeners get it: `remote` always set. */
+export type PoolStateEvent = StateChange & { remote: boolean };
 
 export interface TakeRequest {
   /** The pool's accounts, in order (round-robin and use-until-failure follow it). */

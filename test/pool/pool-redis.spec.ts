@@ -132,7 +132,7 @@ test('a 429 Retry-After cool-down made by another process holds here until its t
     clock.t += 1;
     expect(await send(2)).toEqual(['shop-bob', 'shop-carol']);
     expect(changes.at(-1)).toMatchObject({ name: 'shop-carol', from: 'cooling', to: 'ready', reason: 'cool-down over' });
-    expect(changes.at(-1)?.remote).toBeUndefined();
+    expect(changes.at(-1)?.remote).toBe(false);
     const { members } = await pool.state.get();
     expect(members['shop-carol']).toMatchObject({ status: 'ready', errorScore: 0, refreshFailures: 0 });
   } finally {

@@ -63,7 +63,7 @@ test('an account answering 403 is quarantined, skipped until its cool-down ends,
     site.answer.bob = 'blocked';
     await send(pool, 2);
     expect(heard).toEqual(['shop-bob quarantined']);
-    expect(changes).toEqual([{ name: 'shop-bob', from: 'ready', to: 'quarantined', reason: `HTTP 403 from ${site.origin}/api`, until: clock.t + 30_000, at: clock.t }]);
+    expect(changes).toEqual([{ name: 'shop-bob', from: 'ready', to: 'quarantined', reason: `HTTP 403 from ${site.origin}/api`, until: clock.t + 30_000, at: clock.t, remote: false }]);
     site.answer.bob = 'ok';
     site.seen.length = 0;
     clock.t += 29_999;
@@ -139,7 +139,7 @@ test('429 with Retry-After: 2 cools the account down for 2 s, with no penalty', 
     expect(used).toEqual(['shop-alice', 'shop-carol']);
     // The client did not wait out the Retry-After itself: the pool goes on with another account.
     expect(site.seen).toEqual(['alice', 'carol']);
-    expect(changes).toEqual([{ name: 'shop-carol', from: 'ready', to: 'cooling', reason: `HTTP 429 from ${site.origin}/api (Retry-After 2 s)`, until: clock.t + 2000, at: clock.t }]);
+    expect(changes).toEqual([{ name: 'shop-carol', from: 'ready', to: 'cooling', reason: `HTTP 429 from ${site.origin}/api (Retry-After 2 s)`, until: clock.t + 2000, at: clock.t, remote: false }]);
     site.answer.carol = 'ok';
     clock.t += 1999;
     expect(await send(pool, 2)).toEqual(['shop-alice', 'shop-alice']);
