@@ -152,6 +152,25 @@ test('429 with Retry-After: 2 cools the account down for 2 s, with no penalty', 
   }
 });
 
+test('a 429 or a 403 comes back to the caller as it came; only the next request goes to another account', async () => {
+  const { open } = await shop(['alice', 'bob', 'carol']);
+  const pool = await open();
+  try {
+    site.answer.alice = 'rate-limited';
+    site.answer.bob = 'blocked';
+    const limited = await pool.request(`${site.origin}/api`);
+    await limited.body.dump();
+    expect([limited.session, limited.status]).toEqual(['shop-alice', 429]);
+    const blocked = await pool.request(`${site.origin}/api`);
+    await blocked.body.dump();
+    expect([blocked.session, blocked.status]).toEqual(['shop-bob', 403]);
+    expect(site.seen).toEqual(['alice', 'bob']);
+    expect(await send(pool, 2)).toEqual(['shop-carol', 'shop-carol']);
+  } finally {
+    await pool.close();
+  }
+});
+
 test('network errors and 5xx add to a decaying error score; at the limit the account is quarantined', async () => {
   const { open, clock, changes } = await shop(['alice', 'bob']);
   const pool = await open({ maxErrorScore: 2, errorHalfLifeMs: 10_000, retries: 0 });
