@@ -133,14 +133,10 @@ export function makeRequestCommand(): Command {
 
 /** The command's action; also run without commander for a plain command line (cli/request-fast.ts). */
 export async function runRequest(name: string | undefined, url: string | undefined, raw: RawOptions, store: SessionStore): Promise<void> {
-  if (name === undefined) {
-    throw new SessionjarError(
-      'USAGE',
-      raw.pool === undefined
-        ? "missing required argument 'name': give the session name and the URL, as in `sessionjar request github https://api.github.com/user`."
-        : `missing the URL: --pool ${raw.pool} picks the session, give the URL to send to, as in \`sessionjar request --pool ${raw.pool} https://shop.example/api/orders\`.`,
-    );
+  if (name === undefined && raw.pool !== undefined) {
+    throw new SessionjarError('USAGE', `missing the URL: --pool ${raw.pool} picks the session, give the URL to send to, as in \`sessionjar request --pool ${raw.pool} https://shop.example/api/orders\`.`);
   }
+  if (name === undefined) throw new SessionjarError('USAGE', "missing required argument 'name': give the session name and the URL, as in `sessionjar request github https://api.github.com/user`.");
   // `request --pool shop <url>`: the one argument is the URL, the pool stands for the session.
   if (raw.pool !== undefined && url !== undefined) {
     throw new SessionjarError('USAGE', `--pool ${raw.pool} picks the session: give only the URL, as in \`sessionjar request --pool ${raw.pool} ${url}\`.`);
