@@ -29,7 +29,7 @@ export { poolStatus, resetPool, type PoolMemberStatus, type PoolStatus, type Poo
 export { FilePoolState } from './pool/file-state.js';
 export { MemoryPoolState } from './pool/memory-state.js';
 export { RedisPoolState } from './pool/redis-state.js';
-export type { MemberState, MemberStatus, Outcome, PickStrategy, PoolLimits, PoolSnapshot, PoolState, StateChange, TakeRequest, TakeResult } from './pool/types.js';
+export type { MemberState, MemberStatus, Outcome, PickStrategy, PoolLimits, PoolSnapshot, PoolState, PoolStateEvent, StateChange, TakeRequest, TakeResult } from './pool/types.js';
 export { SessionjarError, isSessionjarError, type ErrorCode } from './core/errors.js';
 export { FileStore, type FileStoreOptions, type WithLockOptions } from './store/file-store.js';
 export { MemoryStore } from './store/memory-store.js';

@@ -1,4 +1,5 @@
-import { isSessionjarError } from '../core/errors.js';
+import { isSessionjarError, type SessionjarError } from '../core/errors.js';
+import { scrubText } from '../core/redact.js';
 import type { ReplayResponse } from '../replay/client.js';
 import { isPeekable, peekBody } from '../replay/peek.js';
 import { retryAfterMs } from '../replay/retry.js';
@@ -42,13 +43,28 @@ export async function classifyResponse(response: ReplayResponse, method: string,
 /** What an error of the session's client says about the account; undefined: nothing (a usage error). */
 export function classifyError(error: unknown): Outcome | undefined {
   if (isSessionjarError(error, 'REFRESH_FAILED') || isSessionjarError(error, 'SESSION_EXPIRED') || isSessionjarError(error, 'LOGIN_FAILED')) {
-    return { kind: 'refresh-failed', reason: `${error.code}: ${firstLine(error.message)}` };
+    return { kind: 'refresh-failed', reason: summarize(error) };
   }
-  if (isSessionjarError(error, 'NETWORK_ERROR') || isSessionjarError(error, 'TIMEOUT')) return { kind: 'error', reason: `${error.code}: ${firstLine(error.message)}` };
+  if (isSessionjarError(error, 'NETWORK_ERROR') || isSessionjarError(error, 'TIMEOUT')) return { kind: 'error', reason: summarize(error) };
   return undefined;
 }
 
-function firstLine(text: string): string {
-  const line = text.split('\n', 1)[0] as string;
-  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+/** The longest reason kept from an error: the state holds one line per account, shown by `pool status`. */
+const MAX_REASON = 600;
+
+/**
+ * An error as one line for the pool's state: its code and first line, and when that line ends in a
+ * colon, what follows it (the list of why each refresh strategy failed), joined with "; "; the
+ * advice after the list is left out (`pool status` and `pool reset` give their own). Credentials
+ * are scrubbed as in any output; bounded to {@link MAX_REASON} characters.
+ */
+export function summarize(error: SessionjarError): string {
+  const [head = '', ...rest] = error.message.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  let text = head;
+  if (head.endsWith(':') && rest.length > 0) {
+    const items = rest.filter((line) => line.startsWith('- ')).map((line) => line.slice(2));
+    text = `${head} ${items.length > 0 ? items.join('; ') : rest[0]}`;
+  }
+  const line = scrubText(`${error.code}: ${text}`);
+  return line.length > MAX_REASON ? `${line.slice(0, MAX_REASON - 1)}…` : line;
 }

@@ -28,7 +28,7 @@ export async function poolMembers(store: SessionStore, namesOrPrefix: string | r
   if (names.length === 0) {
     throw new SessionjarError(
       'SESSION_NOT_FOUND',
-      `pool "${prefix}": no session named ${prefix}-… in ${store.locate(`${prefix}-x`).replace(/[^/\\]*$/, '')}; record or import the accounts as ${prefix}-<account> (e.g. ${prefix}-alice).`,
+      `pool "${prefix}": no session named ${prefix}-… in ${storePlace(store, `${prefix}-x`)}; record or import the accounts as ${prefix}-<account> (e.g. ${prefix}-alice).`,
       { details: { pool: prefix } },
     );
   }
@@ -40,6 +40,13 @@ export function defaultPoolState(store: SessionStore, pool: string): PoolState {
   if (store instanceof FileStore) return new FilePoolState(store.dir, pool);
   if (store instanceof RedisStore) return new RedisPoolState(store, pool);
   return new MemoryPoolState(pool);
+}
+
+/** Where the store keeps its sessions, for messages: a folder, or the Redis, as other commands name it. */
+function storePlace(store: SessionStore, sample: string): string {
+  if (store instanceof FileStore) return store.locate(sample).replace(/[^/\\]*$/, '');
+  if (store instanceof RedisStore) return `Redis at ${store.where}`;
+  return `the ${store.constructor.name}`;
 }
 
 function commonPrefix(names: readonly string[]): string {

@@ -7,12 +7,15 @@ import { defaultStore } from '../store/default-store.js';
 import { classifyError, classifyResponse, type ClassifyOptions } from './classify.js';
 import { exhausted } from './exhausted.js';
 import { defaultPoolState, poolMembers } from './members.js';
-import type { PickStrategy, PoolLimits, PoolState, StateChange } from './types.js';
+import type { PickStrategy, PoolLimits, PoolState, PoolStateEvent, StateChange } from './types.js';
 
 export interface PoolOptions extends OpenSessionOptions {
   /** The pool's name, the key of its shared state (default: the prefix, or the names' common prefix). */
   name?: string;
-  /** Default `round-robin`. */
+  /**
+   * Default `round-robin`. `use-until-failure` keeps one account until an answer counts against it
+   * (blocked, 429, 5xx, network error, failed refresh), then goes on with the next ready one.
+   */
   pick?: PickStrategy;
   /** Statuses that mean the site blocked this account (default [403]): quarantined. */
   blockedStatuses?: number[];
@@ -28,8 +31,8 @@ export interface PoolOptions extends OpenSessionOptions {
   errorHalfLifeMs?: number;
   /** Failed refreshes in a row before an account is retired (default 3). */
   maxRefreshFailures?: number;
-  /** Told of every state change, with its reason (as `pool.on('state', …)`). */
-  onState?: (change: StateChange) => void;
+  /** Told of every state change, with its reason (as `pool.on('state', …)`); `remote` false for this process's. */
+  onState?: (change: PoolStateEvent) => void;
   /**
    * Also tell the `state` listeners of changes other processes make (`remote: true`), where the state
    * can (Redis: one more connection, subscribed to the pool's channel, from the first listener on).
@@ -56,7 +59,7 @@ export type PoolResponse = ReplayResponse & { session: string };
  */
 export class Pool implements AsyncDisposable {
   readonly #clients = new Map<string, Promise<SessionClient>>();
-  readonly #listeners = new Set<(change: StateChange) => void>();
+  readonly #listeners = new Set<(change: PoolStateEvent) => void>();
   readonly #classify: ClassifyOptions;
   readonly #limits: PoolLimits;
   readonly #now: () => number;
@@ -93,14 +96,15 @@ export class Pool implements AsyncDisposable {
   }
 
   /**
-   * Tells `listener` of every state change this pool makes, with its reason.
+   * Tells `listener` of every state change this pool makes, with its reason (`remote: false`), and
+   * those other processes sharing the state make where it can tell (`remote: true`).
    *
    * @example
    * ```ts
    * pool.on('state', (c) => console.error(`${c.name}: ${c.from} → ${c.to} (${c.reason})`));
    * ```
    */
-  on(event: 'state', listener: (change: StateChange) => void): this {
+  on(event: 'state', listener: (change: PoolStateEvent) => void): this {
     if (event !== 'state') throw new SessionjarError('USAGE', `pool.on: unknown event "${String(event)}"; the pool emits "state".`);
     this.#listeners.add(listener);
     this.listening().catch((error: unknown) => process.emitWarning(`pool "${this.name}": other processes' state changes will not be heard: ${(error as Error).message}`, 'SessionjarWarning'));
@@ -119,7 +123,7 @@ export class Pool implements AsyncDisposable {
    */
   async listening(): Promise<void> {
     if (this.#closed || this.#listeners.size === 0 || this.options.remoteEvents === false || !this.state.watch) return;
-    this.#watching ??= this.state.watch((change) => this.#emit([change]));
+    this.#watching ??= this.state.watch((change) => this.#emit([change], true));
     await this.#watching;
   }
 
@@ -201,9 +205,9 @@ export class Pool implements AsyncDisposable {
     return client;
   }
 
-  #emit(changes: (StateChange | undefined)[]): void {
+  #emit(changes: (StateChange | undefined)[], remote = false): void {
     for (const change of changes) {
-      if (change) for (const listener of this.#listeners) listener(change);
+      if (change) for (const listener of this.#listeners) listener({ ...change, remote });
     }
   }
 }

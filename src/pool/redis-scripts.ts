@@ -1,3 +1,5 @@
+import { ERROR_SCORE_GRACE } from './transitions.js';
+
 /**
  * The Lua scripts of a pool's state in Redis (redis-state.ts): transitions.ts's rules, each run
  * whole inside Redis, so a take or an outcome is one atomic step for the whole fleet. Every key
@@ -84,7 +86,7 @@ if chosen then
   redis.call('HSET', key, 'lastSeq', seq, 'lastUsed', ARGV[1])
   redis.call('HINCRBY', key, 'uses', 1)
   redis.call('SADD', KEYS[2], names[chosen])
-  if pinned == '' and pick == 'round-robin' then redis.call('HSET', KEYS[1], 'cursor', chosen % n) end
+  if pinned == '' and pick ~= 'least-recently-used' then redis.call('HSET', KEYS[1], 'cursor', chosen % n) end
   if pinned == '' and pick == 'use-until-failure' then redis.call('HSET', KEYS[1], 'current', names[chosen]) end
   result.name = names[chosen]
 end
@@ -126,7 +128,7 @@ elseif kind == 'error' then
   if score ~= 0 and m.scoreAt then score = score * 0.5 ^ (math.max(0, now - m.scoreAt) / tonumber(ARGV[7])) end
   score = score + 1
   redis.call('HSET', key, 'scoreAt', ARGV[5])
-  if score < tonumber(ARGV[6]) then
+  if score < tonumber(ARGV[6]) - ${ERROR_SCORE_GRACE} then
     redis.call('HSET', key, 'errorScore', string.format('%.17g', score))
     return ''
   end

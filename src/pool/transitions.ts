@@ -64,12 +64,21 @@ export function take(snapshot: PoolSnapshot, { names, pick, pinned, now }: TakeR
   m.lastSeq = snapshot.seq;
   m.lastUsed = now;
   m.uses += 1;
-  if (pinned === undefined) {
-    if (pick === 'round-robin') snapshot.cursor = (names.indexOf(name) + 1) % names.length;
+  if (pinned === undefined && pick !== 'least-recently-used') {
+    // use-until-failure moves the cursor too: after an answer that counts against its account
+    // (record forgets `current`), the next take starts after that account, not at the first one.
+    snapshot.cursor = (names.indexOf(name) + 1) % names.length;
     if (pick === 'use-until-failure') snapshot.current = name;
   }
   return { name, changes, members };
 }
+
+/**
+ * How close to `maxErrorScore` counts as reaching it: errors a few seconds apart have decayed a
+ * little (three 1 s apart at a 60 s half-life make 2.97), yet are as bad as three at once. The Lua
+ * script in redis-scripts.ts compares with the same grace.
+ */
+export const ERROR_SCORE_GRACE = 0.05;
 
 /** The error score now: halved every `halfLifeMs` since it was last changed. */
 export function decayedScore(m: MemberState, now: number, halfLifeMs: number): number {
@@ -103,7 +112,7 @@ export function record(snapshot: PoolSnapshot, name: string, outcome: Outcome, l
     case 'error': {
       const score = decayedScore(m, now, limits.errorHalfLifeMs) + 1;
       m.scoreAt = now;
-      if (score < limits.maxErrorScore) {
+      if (score < limits.maxErrorScore - ERROR_SCORE_GRACE) {
         m.errorScore = score;
         return undefined;
       }

@@ -31,7 +31,7 @@ export interface PoolSnapshot {
   members: Record<string, MemberState>;
   /** Uses of the whole pool so far. */
   seq: number;
-  /** round-robin: the index in the pool's names of the next account to try. */
+  /** round-robin and use-until-failure: the index in the pool's names of the next account to try. */
   cursor: number;
   /** use-until-failure: the account in use until it fails. */
   current?: string;
@@ -67,9 +67,16 @@ export interface StateChange {
   /** When a cooling or quarantined account is back (epoch ms). */
   until?: number;
   at: number;
-  /** Made by another process sharing the state (heard through {@link PoolState.watch}). */
+  /**
+   * true: made by another process sharing the state (heard through {@link PoolState.watch}); false:
+   * by this one. Always set on what a pool's `state` listeners get ({@link PoolStateEvent}); a
+   * PoolState's own `take`, `record` and `reset` leave it out.
+   */
   remote?: boolean;
 }
+
+/** A state change as a pool's `state` listeners get it: `remote` always set. */
+export type PoolStateEvent = StateChange & { remote: boolean };
 
 export interface TakeRequest {
   /** The pool's accounts, in order (round-robin and use-until-failure follow it). */

@@ -89,6 +89,18 @@ test('request --pool: each CLI process takes the next account; a 403 is reported
   expect(both.stderr).toContain('--pool shop picks the session: give only the URL');
 });
 
+test('request --pool without its URL is a usage error that asks for the URL (there is no session name to give)', async () => {
+  const dir = tempDir('sj-pool-cli-');
+  const missing = await runCli(dir, ['--dir', dir, 'request', '--pool', 'shop']);
+  expect(missing).toMatchObject({ status: 2, stdout: '' });
+  expect(missing.stderr).toBe(
+    'sessionjar: error [USAGE]: missing the URL: --pool shop picks the session, give the URL to send to, as in `sessionjar request --pool shop https://shop.example/api/orders`.\n',
+  );
+  const bare = await runCli(dir, ['--dir', dir, 'request']);
+  expect(bare).toMatchObject({ status: 2, stdout: '' });
+  expect(bare.stderr).toContain("missing required argument 'name': give the session name and the URL");
+});
+
 test('sessionjar pool status shows each account with its state, reason and until-when; --json too', async () => {
   const { dir, store } = await shop(['alice', 'bob', 'carol', 'dave']);
   site.answer.bob = 'blocked';

@@ -132,7 +132,7 @@ test('a 429 Retry-After cool-down made by another process holds here until its t
     clock.t += 1;
     expect(await send(2)).toEqual(['shop-bob', 'shop-carol']);
     expect(changes.at(-1)).toMatchObject({ name: 'shop-carol', from: 'cooling', to: 'ready', reason: 'cool-down over' });
-    expect(changes.at(-1)?.remote).toBeUndefined();
+    expect(changes.at(-1)?.remote).toBe(false);
     const { members } = await pool.state.get();
     expect(members['shop-carol']).toMatchObject({ status: 'ready', errorScore: 0, refreshFailures: 0 });
   } finally {
@@ -164,4 +164,10 @@ test('sessionjar pool status --store redis://… shows each state with its reaso
   const reset = await runCli(cwd, ['--store', redis.url, 'pool', 'reset', 'shop', 'shop-dave']);
   expect(reset).toMatchObject({ status: 0, stdout: 'shop-dave: retired → ready\n' });
   expect((await runCli(cwd, ['--store', redis.url, 'pool', 'status', 'shop'])).stdout).toContain('shop-dave   ready: reset by hand');
+});
+
+test('pool status on a Redis with no such accounts names the Redis, not a folder cut from its URL', async () => {
+  const none = await runCli(tempDir('sj-pool-redis-cwd-'), ['--store', redis.url, 'pool', 'status', 'nopool']);
+  expect(none.status).toBe(3);
+  expect(none.stderr).toContain(`pool "nopool": no session named nopool-… in Redis at ${redis.url}; record or import the accounts as nopool-<account>`);
 });

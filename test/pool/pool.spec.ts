@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { isSessionjarError } from '../../src/core/errors.js';
+import { SessionjarError, isSessionjarError } from '../../src/core/errors.js';
+import { summarize } from '../../src/pool/classify.js';
 import { openPool, type PoolOptions } from '../../src/pool/pool.js';
 import type { StateChange } from '../../src/pool/types.js';
 import { FileStore } from '../../src/store/file-store.js';
@@ -62,7 +63,7 @@ test('an account answering 403 is quarantined, skipped until its cool-down ends,
     site.answer.bob = 'blocked';
     await send(pool, 2);
     expect(heard).toEqual(['shop-bob quarantined']);
-    expect(changes).toEqual([{ name: 'shop-bob', from: 'ready', to: 'quarantined', reason: `HTTP 403 from ${site.origin}/api`, until: clock.t + 30_000, at: clock.t }]);
+    expect(changes).toEqual([{ name: 'shop-bob', from: 'ready', to: 'quarantined', reason: `HTTP 403 from ${site.origin}/api`, until: clock.t + 30_000, at: clock.t, remote: false }]);
     site.answer.bob = 'ok';
     site.seen.length = 0;
     clock.t += 29_999;
@@ -115,6 +116,20 @@ test('use-until-failure keeps one account until an answer counts against it, the
   }
 });
 
+test('use-until-failure leaves its account after a 5xx too (it counts against it), not only when the account is out', async () => {
+  const { open } = await shop();
+  const pool = await open({ pick: 'use-until-failure', retries: 0 });
+  try {
+    expect(await send(pool, 2)).toEqual(['shop-alice', 'shop-alice']);
+    site.answer.alice = 'error';
+    site.answer.bob = 'error';
+    // alice's 503 leaves her ready (score 1 of 3), yet the next request goes to bob, then carol.
+    expect(await send(pool, 4)).toEqual(['shop-alice', 'shop-bob', 'shop-carol', 'shop-carol']);
+  } finally {
+    await pool.close();
+  }
+});
+
 test('429 with Retry-After: 2 cools the account down for 2 s, with no penalty', async () => {
   const { open, clock, changes } = await shop(['alice', 'carol']);
   const pool = await open();
@@ -124,7 +139,7 @@ test('429 with Retry-After: 2 cools the account down for 2 s, with no penalty', 
     expect(used).toEqual(['shop-alice', 'shop-carol']);
     // The client did not wait out the Retry-After itself: the pool goes on with another account.
     expect(site.seen).toEqual(['alice', 'carol']);
-    expect(changes).toEqual([{ name: 'shop-carol', from: 'ready', to: 'cooling', reason: `HTTP 429 from ${site.origin}/api (Retry-After 2 s)`, until: clock.t + 2000, at: clock.t }]);
+    expect(changes).toEqual([{ name: 'shop-carol', from: 'ready', to: 'cooling', reason: `HTTP 429 from ${site.origin}/api (Retry-After 2 s)`, until: clock.t + 2000, at: clock.t, remote: false }]);
     site.answer.carol = 'ok';
     clock.t += 1999;
     expect(await send(pool, 2)).toEqual(['shop-alice', 'shop-alice']);
@@ -132,6 +147,25 @@ test('429 with Retry-After: 2 cools the account down for 2 s, with no penalty', 
     expect(await send(pool, 1)).toEqual(['shop-carol']);
     const { members } = await pool.state.get();
     expect(members['shop-carol']).toMatchObject({ status: 'ready', errorScore: 0, refreshFailures: 0 });
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a 429 or a 403 comes back to the caller as it came; only the next request goes to another account', async () => {
+  const { open } = await shop(['alice', 'bob', 'carol']);
+  const pool = await open();
+  try {
+    site.answer.alice = 'rate-limited';
+    site.answer.bob = 'blocked';
+    const limited = await pool.request(`${site.origin}/api`);
+    await limited.body.dump();
+    expect([limited.session, limited.status]).toEqual(['shop-alice', 429]);
+    const blocked = await pool.request(`${site.origin}/api`);
+    await blocked.body.dump();
+    expect([blocked.session, blocked.status]).toEqual(['shop-bob', 403]);
+    expect(site.seen).toEqual(['alice', 'bob']);
+    expect(await send(pool, 2)).toEqual(['shop-carol', 'shop-carol']);
   } finally {
     await pool.close();
   }
@@ -155,6 +189,21 @@ test('network errors and 5xx add to a decaying error score; at the limit the acc
   }
 });
 
+test('three 5xx a second apart reach the default error score of 3: quarantined at the third', async () => {
+  const { open, clock, changes } = await shop(['alice', 'bob']);
+  const pool = await open({ retries: 0 });
+  try {
+    site.answer.bob = 'error';
+    for (let i = 0; i < 3; i++) {
+      await send(pool, 1, 'shop-bob');
+      clock.t += 1000;
+    }
+    expect(changes).toEqual([expect.objectContaining({ name: 'shop-bob', from: 'ready', to: 'quarantined', reason: `error score reached 3 (last: HTTP 503 from ${site.origin}/api)` })]);
+  } finally {
+    await pool.close();
+  }
+});
+
 test('an account whose refresh keeps failing is retired, reported, and never used again', async () => {
   const { open, changes } = await shop(['alice', 'dave']);
   const pool = await open({ maxRefreshFailures: 2 });
@@ -165,7 +214,13 @@ test('an account whose refresh keeps failing is retired, reported, and never use
       expect(isSessionjarError(error, 'REFRESH_FAILED') || isSessionjarError(error, 'SESSION_EXPIRED'), String(error)).toBe(true);
     }
     expect(changes).toEqual([expect.objectContaining({ name: 'shop-dave', from: 'ready', to: 'retired' })]);
-    expect(changes[0]?.reason).toMatch(/^refresh failed 2 times in a row \(last: (REFRESH_FAILED|SESSION_EXPIRED): /);
+    const reason = changes[0]?.reason as string;
+    expect(reason).toMatch(/^refresh failed 2 times in a row \(last: (REFRESH_FAILED|SESSION_EXPIRED): session "shop-dave" /);
+    // Why, on one line: each strategy's reason, not just the line that introduces them.
+    expect(reason).toContain('here: OAuth refresh token: ');
+    expect(reason).toContain('; interactive login (a person, in a browser window): ');
+    expect(reason).not.toContain('\n');
+    expect(reason).not.toContain('Run `sessionjar');
     site.seen.length = 0;
     expect(await send(pool, 3)).toEqual(['shop-alice', 'shop-alice', 'shop-alice']);
     const error = await pool.request(`${site.origin}/api`, { session: 'shop-dave' }).catch((e: unknown) => e);
@@ -174,6 +229,18 @@ test('an account whose refresh keeps failing is retired, reported, and never use
   } finally {
     await pool.close();
   }
+});
+
+test('an error kept as a reason is one line: its code, its list joined, credentials scrubbed, bounded', () => {
+  const list = Array.from({ length: 40 }, (_, i) => `  - strategy ${i}: failed: HTTP 500`).join('\n');
+  const error = new SessionjarError('REFRESH_FAILED', `refresh of session "x" failed:\n  - token: failed: POST https://idp.example/token?access_token=gho_4f2a9c1e7b answered 400\n${list}\nRun it again.`);
+  const reason = summarize(error);
+  expect(reason.startsWith('REFRESH_FAILED: refresh of session "x" failed: token: failed: POST https://idp.example/token?access_token=[redacted')).toBe(true);
+  expect(reason).not.toContain('gho_4f2a9c1e7b');
+  expect(reason).toContain('; strategy 0: failed: HTTP 500; strategy 1: ');
+  expect(reason).toHaveLength(600);
+  expect(reason.endsWith('…')).toBe(true);
+  expect(summarize(new SessionjarError('NETWORK_ERROR', 'connection refused by 127.0.0.1:9\nCheck the server.'))).toBe('NETWORK_ERROR: connection refused by 127.0.0.1:9');
 });
 
 test('a pinned request always uses its session, and leaves the rotation of the others as it was', async () => {

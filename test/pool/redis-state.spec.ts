@@ -107,3 +107,21 @@ test("a change one state makes reaches another state's watcher, marked remote; i
     await stop();
   }
 });
+
+test('three errors a second apart reach the default limit of 3 in both, and use-until-failure then moves on in both', async () => {
+  const limits: PoolLimits = { maxErrorScore: 3, errorHalfLifeMs: 60_000, errorCoolDownMs: 7_000, maxRefreshFailures: 3 };
+  const states = [new RedisPoolState(store, 'quick'), new MemoryPoolState('quick')];
+  for (const state of states) {
+    let now = Date.parse('2026-12-08T10:00:00Z');
+    const take = () => state.take({ names: NAMES, pick: 'use-until-failure', now });
+    const error: Outcome = { kind: 'error', reason: 'HTTP 503 from http://shop/api' };
+    expect((await take()).name, state.location).toBe('shop-alice');
+    // One error counts against alice: the next take goes on from her, though she is still ready.
+    expect(await state.record('shop-alice', error, limits, now)).toBeUndefined();
+    expect((await take()).name, state.location).toBe('shop-bob');
+    const changes = [];
+    for (let i = 0; i < 3; i++, now += 1000) changes.push(await state.record('shop-carol', error, limits, now));
+    expect(changes.slice(0, 2), state.location).toEqual([undefined, undefined]);
+    expect(changes[2], state.location).toMatchObject({ name: 'shop-carol', to: 'quarantined', reason: 'error score reached 3 (last: HTTP 503 from http://shop/api)' });
+  }
+});

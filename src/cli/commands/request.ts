@@ -83,7 +83,9 @@ export function makeRequestCommand(): Command {
   return new Command('request')
     .alias('req')
     .description('Send one HTTP request as the recorded user; the body goes to stdout as raw bytes')
-    .argument('<name>', 'session name, or path of a session file')
+    .usage('[options] <name> <url>  |  --pool <prefix> [options] <url>')
+    // Optional to commander, so that `request --pool shop` without its URL gets our message, not "missing 'name'".
+    .argument('[name]', 'session name, or path of a session file')
     .argument('[url]', 'absolute http(s) URL (with --pool, the only argument)')
     .option('-X, --method <method>', 'HTTP method (default GET, POST with -d or --json)')
     .option('-H, --header <header>', "extra header 'Name: value' (repeatable)", (value: string, list: string[]) => [...list, value], [])
@@ -126,11 +128,15 @@ export function makeRequestCommand(): Command {
         "  sessionjar req wiki https://wiki.example/doku.php -d 'id=start&do=save' --csrf-from 'https://wiki.example/doku.php?id=start&do=edit' --csrf-field sectok",
       ].join('\n'),
     )
-    .action((name: string, url: string | undefined, raw: RawOptions, command: Command) => runRequest(name, url, raw, storeFor(command)));
+    .action((name: string | undefined, url: string | undefined, raw: RawOptions, command: Command) => runRequest(name, url, raw, storeFor(command)));
 }
 
 /** The command's action; also run without commander for a plain command line (cli/request-fast.ts). */
-export async function runRequest(name: string, url: string | undefined, raw: RawOptions, store: SessionStore): Promise<void> {
+export async function runRequest(name: string | undefined, url: string | undefined, raw: RawOptions, store: SessionStore): Promise<void> {
+  if (name === undefined && raw.pool !== undefined) {
+    throw new SessionjarError('USAGE', `missing the URL: --pool ${raw.pool} picks the session, give the URL to send to, as in \`sessionjar request --pool ${raw.pool} https://shop.example/api/orders\`.`);
+  }
+  if (name === undefined) throw new SessionjarError('USAGE', "missing required argument 'name': give the session name and the URL, as in `sessionjar request github https://api.github.com/user`.");
   // `request --pool shop <url>`: the one argument is the URL, the pool stands for the session.
   if (raw.pool !== undefined && url !== undefined) {
     throw new SessionjarError('USAGE', `--pool ${raw.pool} picks the session: give only the URL, as in \`sessionjar request --pool ${raw.pool} ${url}\`.`);
