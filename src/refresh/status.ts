@@ -1,14 +1,12 @@
 import { SessionjarError } from '../core/errors.js';
+import { STATUS_EXIT_CODES as STATE_EXIT_CODES } from '../core/exit-codes.js';
 import type { ClientOptions } from '../replay/options.js';
 import { relativeTime, sessionExpiry, type ExpiryState } from '../session/expiry.js';
 import type { SessionStore } from '../store/types.js';
 import { runProbe, type ProbeResult } from './probe.js';
 
-/**
- * Exit statuses of `sessionjar status`, one per state (documented in the README). 10 is
- * SESSION_EXPIRED's status everywhere else too.
- */
-export const STATUS_EXIT_CODES: Record<ExpiryState, number> = { valid: 0, expiring: 16, expired: 10, unknown: 15 };
+/** Exit statuses of `sessionjar status`, one per state (core/exit-codes.ts holds them with the rest). */
+export const STATUS_EXIT_CODES: Record<ExpiryState, number> = STATE_EXIT_CODES;
 
 export interface SessionStatus {
   name: string;
