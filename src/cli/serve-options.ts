@@ -15,12 +15,12 @@ export interface GatewayRaw extends UpstreamRaw {
   json?: boolean;
 }
 
-/** Adds the shared options (targets, cookies, upstream TLS and proxy, refresh) to a command. */
-export function gatewayOptions(command: Command): Command {
+/** Adds the shared options (targets, cookies, upstream TLS and proxy, refresh) to a command; `json`: what --json does there. */
+export function gatewayOptions(command: Command, json: string): Command {
   return command
     .option('--target <origin>', 'origin to forward to, e.g. https://app.example (repeatable: one listener each)', (value: string, list: string[] = []) => [...list, value])
     .option('--pass-cookies', "pass the target's Set-Cookie on to the caller too (the session keeps them either way)")
-    .option('--json', 'log one JSON object per request on stderr')
+    .option('--json', json)
     .option('--http2', 'use HTTP/2 to the target when it offers it')
     .option('--proxy <url>', 'reach the target through this proxy (wins over HTTP_PROXY/HTTPS_PROXY)')
     .option('--no-trust-env', 'ignore HTTP_PROXY / HTTPS_PROXY / NO_PROXY')

@@ -34,3 +34,12 @@ export const EXIT_CODES: Record<ErrorCode, number> = {
 export function exitCodeFor(code: ErrorCode): number {
   return EXIT_CODES[code];
 }
+
+/**
+ * `sessionjar status`: one exit status per state of the session. 10 is SESSION_EXPIRED's status
+ * everywhere else too.
+ */
+export const STATUS_EXIT_CODES = { valid: 0, expiring: 16, expired: 10, unknown: 15 } as const;
+
+/** `sessionjar exec` when its command cannot be started: the statuses shells use. */
+export const EXEC_EXIT_CODES = { notExecutable: 126, notFound: 127 } as const;

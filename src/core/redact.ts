@@ -4,6 +4,8 @@
  * unless the user asked for it with --reveal.
  */
 
+import { plural } from './plural.js';
+
 /** Headers whose values are credentials wherever they appear. */
 const SECRET_HEADERS = new Set([
   'authorization',
@@ -30,7 +32,7 @@ export interface RedactHint {
 
 /** `[redacted 32 chars]`, or `[redacted 32 chars, expires 2026-11-25T10:00:00Z]`. */
 export function redact(value: string, hint: RedactHint = {}): string {
-  const parts = [`${value.length} chars`];
+  const parts = [plural(value.length, 'char')];
   if (hint.expires != null) parts.push(`expires ${new Date(hint.expires * 1000).toISOString()}`);
   return `[redacted ${parts.join(', ')}]`;
 }

@@ -16,7 +16,8 @@ export const recipeStrategy: Strategy = {
   title: 'recorded recipe (headless browser)',
   skip(session, context) {
     const login = session.login;
-    if (!login?.steps && !login?.recipe) return 'the session was recorded by hand, with no recipe';
+    if (!login) return 'the session was imported, with no login block or recipe';
+    if (!login.steps && !login.recipe) return 'the session was recorded by hand, with no recipe';
     const missing = login.env.filter((name) => context.env[name] === undefined);
     return missing.length > 0 ? `the recipe needs environment variable${missing.length > 1 ? 's' : ''} ${missing.join(', ')}, unset here` : undefined;
   },

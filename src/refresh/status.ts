@@ -1,14 +1,12 @@
 import { SessionjarError } from '../core/errors.js';
+import { STATUS_EXIT_CODES as STATE_EXIT_CODES } from '../core/exit-codes.js';
 import type { ClientOptions } from '../replay/options.js';
 import { relativeTime, sessionExpiry, type ExpiryState } from '../session/expiry.js';
 import type { SessionStore } from '../store/types.js';
 import { runProbe, type ProbeResult } from './probe.js';
 
-/**
- * Exit statuses of `sessionjar status`, one per state (documented in the README). 10 is
- * SESSION_EXPIRED's status everywhere else too.
- */
-export const STATUS_EXIT_CODES: Record<ExpiryState, number> = { valid: 0, expiring: 16, expired: 10, unknown: 15 };
+/** Exit statuses of `sessionjar status`, one per state (core/exit-codes.ts holds them with the rest). */
+export const STATUS_EXIT_CODES: Record<ExpiryState, number> = STATE_EXIT_CODES;
 
 export interface SessionStatus {
   name: string;
@@ -44,7 +42,7 @@ export async function sessionStatus(store: SessionStore, name: string, options: 
   if (!session.login?.probe) {
     throw new SessionjarError(
       'USAGE',
-      `--probe: session "${name}" has no probe URL (login.probe in ${location}). Record it with --probe <url>, or run \`sessionjar status ${name}\` without --probe.`,
+      `--probe: session "${name}" has no probe URL (login.probe in ${location}). Add one with \`sessionjar edit ${name} ${session.login ? '' : '--login-url <url> '}--probe <url>\` (a URL that answers 2xx only when logged in), or run \`sessionjar status ${name}\` without --probe.`,
     );
   }
   const probe = await runProbe(session, options.client);
@@ -56,7 +54,7 @@ export async function sessionStatus(store: SessionStore, name: string, options: 
 /** One line for people: `github: valid, expires 2026-11-25T10:00:00.000Z (in 59m 30s), from cookie "sid" (example.com)`. */
 export function describeStatus(status: Pick<SessionStatus, 'name' | 'state' | 'expiresAt' | 'source'>, nowMs = Date.now()): string {
   if (status.state === 'unknown' && status.expiresAt === undefined) {
-    return `${status.name}: unknown (nothing in the file says when it expires: session cookies or opaque tokens; check with --probe)`;
+    return `${status.name}: unknown (nothing in the session says when it expires: session cookies or opaque tokens; check with --probe)`;
   }
   const past = status.expiresAt !== undefined && status.expiresAt * 1000 <= nowMs;
   const when =

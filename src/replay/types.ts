@@ -25,8 +25,9 @@ export interface ReplayRequestOptions {
   /** As fetch: follow (default), manual (return the 3xx), error (throw on a redirect). */
   redirect?: 'follow' | 'manual' | 'error';
   /**
-   * Called when this request waits for a refresh of the session: stale before it was sent, or
-   * answered as logged out (then it is sent again). The gateway's log line says "refreshed" by it.
+   * Called when a refresh of the session succeeded for this request, just before the request is
+   * sent with the fresh session: it was stale before it was sent, or answered as logged out. Not
+   * called when the refresh failed. The gateway's log line says "refreshed" by it.
    */
   onRefresh?: () => void;
 }

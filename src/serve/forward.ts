@@ -6,6 +6,7 @@ import type { SessionClient } from '../replay/client.js';
 import { requestBody } from './body.js';
 import { refuse, type GuardConfig } from './guard.js';
 import { answerHeaders, clientDecodes, ERROR_HEADER, forwardHeaders, headerSafe } from './headers.js';
+import { oneLine } from './log.js';
 import type { RefreshLimit } from './refresh-limit.js';
 
 /** One listener: the target it forwards to, its own URL, what it accepts. */
@@ -51,14 +52,15 @@ export async function forward(listener: Listener, how: Forwarding, req: Incoming
   const started = performance.now();
   const method = req.method ?? 'GET';
   const path = (req.url ?? '/').split('?', 1)[0] as string;
-  // Set by the client when this request waits for a refresh: a request option, not an
-  // AsyncLocalStorage, which costs a promise hook on every promise of the process.
+  // Set by the client when a refresh succeeded for this request and it is sent with the fresh
+  // session: a request option, not an AsyncLocalStorage, which costs a promise hook on every
+  // promise of the process.
   let refreshed = false;
   const onRefresh = () => {
     refreshed = true;
   };
   const done = (status: number, error?: string) =>
-    how.log({ method, path, target: listener.target, status, ms: Math.round(performance.now() - started), refreshed, ...(error ? { error } : {}) });
+    how.log({ method, path, target: listener.target, status, ms: Math.round(performance.now() - started), refreshed, ...(error ? { error: oneLine(error) } : {}) });
   const refusal = refuse(req, listener.guard);
   if (refusal) {
     answerRefusal(res, refusal);

@@ -6,8 +6,9 @@ let lastMs = -1;
 let lastIso = '';
 
 /**
- * One line per request for stderr: `GET /api/me → 200 12 ms` with `refreshed` when a refresh ran
- * for it and the gateway's reason when it answered itself. The path has no query string (it can
+ * One line per request for stderr: `GET /api/me → 200 12 ms` with `refreshed` when a refresh
+ * succeeded for it (it was sent with the fresh session) and the gateway's reason when it answered
+ * itself. The path has no query string (it can
  * hold a secret); no header or body is ever logged.
  *
  * @example
@@ -28,4 +29,17 @@ export function formatLogLine(entry: LogEntry, json: boolean): string {
   const refreshed = entry.refreshed ? ' refreshed' : '';
   const error = entry.error ? ` (${entry.error})` : '';
   return `${entry.method} ${entry.target}${entry.path} → ${entry.status} ${entry.ms} ms${refreshed}${error}\n`;
+}
+
+/**
+ * A reason as one line: an error's message can span lines (the strategies a refresh tried, the next
+ * step), and a log line per request must stay one line.
+ *
+ * @example
+ * ```ts
+ * oneLine('expired:\n  - OAuth: not applicable\nRun `sessionjar refresh app`.'); // 'expired: - OAuth: not applicable Run `sessionjar refresh app`.'
+ * ```
+ */
+export function oneLine(text: string): string {
+  return text.split(/\s*[\r\n]+\s*/).filter(Boolean).join(' ');
 }

@@ -4,7 +4,7 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import { isSessionjarError } from '../core/errors.js';
 import { sessionExpiry } from '../session/expiry.js';
-import { parseSession } from '../session/schema/index.js';
+import { parseSession, type Session } from '../session/schema/index.js';
 import { envelopeHeaderOf, openFileText } from './encryption.js';
 import { envKeyProvider, readKeyFile } from './keys.js';
 
@@ -128,7 +128,7 @@ export async function checkSessions(dir: string, env: NodeJS.ProcessEnv, now: nu
       if (expiry.state === 'expired') checks.push({ id, status: 'fail', message: `${name}: ${tag}expired${until}${from}`, fix: again });
       else if (expiry.state === 'expiring') checks.push({ id, status: 'warn', message: `${name}: ${tag}expires soon,${until}${from}`, fix: again });
       else if (expiry.state === 'valid') checks.push({ id, status: 'ok', message: `${name}: ${tag}valid until${until}${from}` });
-      else checks.push({ id, status: 'ok', message: `${name}: ${tag}no expiry known (session cookies only); \`sessionjar status ${name}\` asks the server` });
+      else checks.push({ id, status: 'ok', message: `${name}: ${tag}no expiry known (session cookies only); ${askServer(name, session.login)}` });
     } catch (error) {
       if (isSessionjarError(error, 'PASSPHRASE_REQUIRED')) {
         checks.push({
@@ -144,6 +144,13 @@ export async function checkSessions(dir: string, env: NodeJS.ProcessEnv, now: nu
     }
   }
   return checks;
+}
+
+/** How to ask the server whether an undated session still works: its probe, or how to add one. */
+function askServer(name: string, login: Session['login']): string {
+  if (login?.probe) return `\`sessionjar status ${name} --probe\` asks the server`;
+  if (login) return `add a probe to ask the server: \`sessionjar edit ${name} --probe <url>\`, then \`sessionjar status ${name} --probe\``;
+  return `add a probe to ask the server: \`sessionjar edit ${name} --login-url <url> --probe <url>\`, then \`sessionjar status ${name} --probe\``;
 }
 
 async function sessionFiles(dir: string): Promise<string[]> {

@@ -142,10 +142,18 @@ const UNTRUSTED_CERTIFICATE = /^(DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN
 function unreachable(where: string, error: unknown): SessionjarError {
   const message = error instanceof Error ? error.message || error.name : String(error);
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  // The server answered, and refused what the URL asked of it on connecting (SELECT, AUTH): its reason is the cause.
+  if (isErrorReply(error)) return new SessionjarError('IO_ERROR', `Redis at ${where} refused the connection: ${message}. ${refusalAdvice(message)}`, { cause: error, details: { store: where } });
   const advice = code !== undefined && UNTRUSTED_CERTIFICATE.test(code)
     ? 'Its TLS certificate is not trusted: give its CA to Node with NODE_EXTRA_CA_CERTS=/path/to/ca.pem, or check the host name in the --store URL.'
     : 'Check the --store URL (or $SESSIONJAR_STORE) and that redis-server is running there.';
   return new SessionjarError('IO_ERROR', `cannot connect to Redis at ${where} (${message}). ${advice}`, { cause: error, details: { store: where } });
+}
+
+function refusalAdvice(message: string): string {
+  if (/DB index is out of range/i.test(message)) return 'The database number in the --store URL (or $SESSIONJAR_STORE) is beyond the server\'s `databases` setting (16 by default: 0 to 15); use one in range.';
+  if (/WRONGPASS|NOAUTH|NOPERM|invalid (username|password)/i.test(message)) return 'Check the user and password in the --store URL (or $SESSIONJAR_STORE).';
+  return 'Check the --store URL (or $SESSIONJAR_STORE).';
 }
 
 function badUrl(url: string, why: string): SessionjarError {

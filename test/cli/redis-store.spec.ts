@@ -101,3 +101,12 @@ test('push without a shared store is a usage error; an unreachable one is IO_ERR
   expect(down.status).toBe(6);
   expect(down.stderr).toContain('cannot connect to Redis at redis://127.0.0.1:1/0');
 });
+
+test('a database number the server does not have is reported as the server said, not as a server that is down', async () => {
+  const url = redis.url.replace(/\?db=0$/, '?db=99');
+  const out = await cli(['list', '--store', url]);
+  expect(out.status).toBe(6);
+  expect(out.stderr).toBe(
+    `sessionjar: error [IO_ERROR]: Redis at ${url} refused the connection: ERR DB index is out of range. The database number in the --store URL (or $SESSIONJAR_STORE) is beyond the server's \`databases\` setting (16 by default: 0 to 15); use one in range.\n`,
+  );
+});

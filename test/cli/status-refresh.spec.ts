@@ -44,7 +44,7 @@ test('status: the exit status tells the state (0 valid, 16 expiring, 10 expired,
   expect(old.stdout).toMatch(/^old: expired \S+ \(2m \d+s ago\), from cookie "sid" \(app\.example\)\n$/);
   expect(await cli(['status', 'plain'])).toEqual({
     status: 15,
-    stdout: 'plain: unknown (nothing in the file says when it expires: session cookies or opaque tokens; check with --probe)\n',
+    stdout: 'plain: unknown (nothing in the session says when it expires: session cookies or opaque tokens; check with --probe)\n',
     stderr: '',
   });
   const missing = await cli(['status', 'nope']);
@@ -87,7 +87,15 @@ test('status --probe asks the server: a logged-out answer means expired whatever
   await store.save('noprobe', withSid('noprobe', null));
   const usage = await cli(['status', 'noprobe', '--probe']);
   expect(usage.status).toBe(2);
-  expect(usage.stderr).toContain('--probe: session "noprobe" has no probe URL (login.probe in recordings/noprobe.json)');
+  expect(usage.stderr).toBe(
+    'sessionjar: error [USAGE]: --probe: session "noprobe" has no probe URL (login.probe in recordings/noprobe.json). Add one with `sessionjar edit noprobe --login-url <url> --probe <url>` (a URL that answers 2xx only when logged in), or run `sessionjar status noprobe` without --probe.\n',
+  );
+  // The advice, followed, works.
+  expect((await cli(['edit', 'noprobe', '--login-url', `${server.origin}/login`, '--probe', `${server.origin}/api/me`])).status).toBe(0);
+  accept = true;
+  expect((await cli(['status', 'noprobe', '--probe'])).status).toBe(0);
+  await store.save('byhand', withSid('byhand', null, { login: { url: `${server.origin}/login`, env: [] } }));
+  expect((await cli(['status', 'byhand', '--probe'])).stderr).toContain('Add one with `sessionjar edit byhand --probe <url>`');
 });
 
 test('list shows the state of every session', async () => {

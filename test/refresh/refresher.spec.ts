@@ -107,7 +107,7 @@ test('a refused refresh token: REFRESH_FAILED naming the endpoint and the answer
         'refresh of session "spa" failed; memory:spa was left unchanged:',
         `  - OAuth refresh token: failed: the token endpoint ${server.origin}/oauth/token answered 400 (invalid_grant: Unknown, used or expired refresh token.)`,
         '  - silent single sign-on: not applicable: the session has no login URL',
-        '  - recorded recipe (headless browser): not applicable: the session was recorded by hand, with no recipe',
+        '  - recorded recipe (headless browser): not applicable: the session was imported, with no login block or recipe',
         '  - interactive login (a person, in a browser window): not applicable: the session has no login block',
         'The session has no login block (it was imported, not recorded): record it with `sessionjar record spa --url <login-url> --force`, or import a fresh copy with --force.',
       ].join('\n'),

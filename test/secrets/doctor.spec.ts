@@ -152,3 +152,19 @@ test('sessionjar doctor: exit 1 and a fix per problem; --json gives the same che
   expect(fixed.code).toBe(0);
   rmSync(dirname(cli), { recursive: true, force: true });
 });
+
+test('doctor: an undated session is told how to ask the server: its probe, or the edit that adds one', async () => {
+  const dir = tempDir('sj-doctor-undated-');
+  const login = { url: 'http://127.0.0.1/login', env: [] };
+  const probe = { url: 'http://127.0.0.1/api/me', method: 'GET' as const, expect: {} };
+  const sessions: Session[] = [session('imported', null), { ...session('byhand', null), login }, { ...session('probed', null), login: { ...login, probe } }];
+  for (const s of sessions) writeFileSync(join(dir, `${s.name}.json`), serializeSession(s), { mode: 0o600 });
+  const report = await runDoctor({ dir, cwd: dir, env: {}, now: NOW, nodeVersion: '20.20.0', interactive: false });
+  expect(byId(report.checks, 'session:imported').message).toBe(
+    'imported: no expiry known (session cookies only); add a probe to ask the server: `sessionjar edit imported --login-url <url> --probe <url>`, then `sessionjar status imported --probe`',
+  );
+  expect(byId(report.checks, 'session:byhand').message).toBe(
+    'byhand: no expiry known (session cookies only); add a probe to ask the server: `sessionjar edit byhand --probe <url>`, then `sessionjar status byhand --probe`',
+  );
+  expect(byId(report.checks, 'session:probed').message).toBe('probed: no expiry known (session cookies only); `sessionjar status probed --probe` asks the server');
+});

@@ -4,6 +4,7 @@ import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } f
 import { dirname, join } from 'node:path';
 import { newSession } from '../../src/session/new-session.js';
 import { serializeSession, type Session } from '../../src/session/schema/index.js';
+import { runCli } from '../helpers/cli.js';
 import { bundleCli } from '../helpers/cli-browser.js';
 import { startHttpServer, type TestServer } from '../helpers/servers.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -238,4 +239,16 @@ test('--reveal shows the values where showing is the point', async () => {
   writeFileSync(join(dir, 'jar.json'), serializeSession(sessionFor(server.origin)), { mode: 0o600 });
   const run = await cli(dir, ['inspect', 'jar', '--reveal']);
   expect(run.out).toContain(SECRETS.cookie);
+});
+
+test('a one-character value reads "[redacted 1 char]"', async () => {
+  const dir = tempDir('sj-redact-one-');
+  mkdirSync(join(dir, 'recordings'), { mode: 0o700 });
+  const s = newSession('one');
+  s.cookies.push({ name: 'sid', value: 'x', domain: 'app.example', hostOnly: true, path: '/', expires: null, httpOnly: true, secure: true });
+  writeFileSync(join(dir, 'recordings', 'one.json'), serializeSession(s), { mode: 0o600 });
+  const out = await runCli(dir, ['inspect', 'one']);
+  expect(out.status).toBe(0);
+  expect(out.stdout).toContain('[redacted 1 char]');
+  expect(out.stdout).not.toContain('1 chars');
 });

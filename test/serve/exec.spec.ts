@@ -54,9 +54,28 @@ test('a five-line Python requests script through exec', async () => {
   expect(run.stdout.trim()).toBe('200 u');
 });
 
-test("exec exits with the command's status; a command that cannot run is a usage error", async () => {
+test("exec exits with the command's status; a command that cannot start exits 127 or 126, as a shell's", async () => {
   expect((await exec(['--', 'sh', '-c', 'exit 7'])).status).toBe(7);
-  const missing = await exec(['--', 'no-such-command-sj']);
-  expect(missing.status).toBe(2);
-  expect(missing.stderr).toContain('cannot run "no-such-command-sj"');
+  expect(await exec(['--', 'no-such-command-sj'])).toEqual({
+    status: 127,
+    stdout: '',
+    stderr: 'sessionjar: exec: "no-such-command-sj": command not found (ENOENT): check its name and PATH; exit status 127, as a shell\'s.\n',
+  });
+  const path = await exec(['--', '/nonexistent/cmd']);
+  expect(path.status).toBe(127);
+  expect(path.stderr).toBe('sessionjar: exec: "/nonexistent/cmd": command not found (ENOENT): check its name and path; exit status 127, as a shell\'s.\n');
+  const plain = join(dir, 'not-executable.sh');
+  writeFileSync(plain, 'echo hi\n', { mode: 0o644 });
+  const denied = await exec(['--', plain]);
+  expect(denied.status).toBe(126);
+  expect(denied.stderr).toBe(`sessionjar: exec: "${plain}": it cannot be run (EACCES): check that it is an executable file and that you may run it; exit status 126, as a shell's.\n`);
+  const json = await exec(['--json', '--', '/nonexistent/cmd']);
+  expect(json.status).toBe(127);
+  expect(JSON.parse(json.stderr)).toMatchObject({ error: { code: 'COMMAND_NOT_FOUND', status: 127 } });
+});
+
+test('exec --json logs each request as a JSON line on stderr without --log', async () => {
+  const run = await exec(['--json', '--', 'sh', '-c', 'curl -s -o /dev/null -H "$SESSIONJAR_TOKEN_HEADER: $SESSIONJAR_TOKEN" "$SESSIONJAR_URL/me"']);
+  expect(run.status).toBe(0);
+  expect(JSON.parse(run.stderr)).toMatchObject({ method: 'GET', path: '/me', target: target.origin, status: 200, refreshed: false });
 });

@@ -22,6 +22,7 @@ export function makeServeCommand(): Command {
       .option('--no-token', 'ask callers for no token (refused unless bound to loopback)')
       .option('--token-file <path>', 'write the token here (0600) instead of a fresh temporary folder')
       .option('--unix-socket <path>', 'listen on this unix socket (made 0600) instead of a port; needs no token'),
+    'the start line as one JSON object on stdout (session, urls, token, tokenHeader, tokenFile), and one JSON object per request on stderr',
   )
     .addHelpText(
       'after',

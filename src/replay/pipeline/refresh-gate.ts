@@ -45,8 +45,11 @@ export class RefreshGate {
     if (own && this.stale?.isStale()) {
       if (this.config.refresher?.stillValid?.(this.live.session)) this.refreshAhead(hop.href);
       else {
-        options.onRefresh?.();
-        await this.refresh('stale', hop.href, this.live.state);
+        const before = this.live.state;
+        await this.refresh('stale', hop.href, before);
+        // Told only when the refresh gave a new session to send with (not when it failed and the
+        // request goes on with the old one).
+        if (this.live.state !== before) options.onRefresh?.();
       }
     }
     let budget = new Budget(method, hop, totalMs, options.signal);
@@ -67,9 +70,9 @@ export class RefreshGate {
         );
       }
       this.config.emit?.({ type: 'refresh', url: response.url, reason: 'logged-out' });
-      options.onRefresh?.();
       // Another request may have refreshed while this one was in flight: then just send it again.
       if (this.live.state === sentWith) await this.refresh('logged-out', response.url, sentWith);
+      if (this.live.state !== sentWith) options.onRefresh?.();
       // A re-login has its own timeout; the retried request gets the whole budget again, so a slow
       // browser login does not starve the request it was for.
       budget = new Budget(method, hop, totalMs, options.signal);
