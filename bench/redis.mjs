@@ -1,13 +1,13 @@
 // The `redis` part of `npm run bench` (BENCH_ONLY=redis): sessions shared in Redis.
 // 1. request() on the realistic session (write-back on, the server rotating `sid` every 10th
 //    answer) with the session in Redis against the same session in a file, HTTP/1.1, concurrency
-//    1 and 32, interleaved per round like the rest of the bench: write-back coalescing must keep
-//    Redis off the hot path (target ≥ 0.95×).
+//    1 and 32, both in one process taking turns (bench/store-passes.mjs): write-back coalescing
+//    must keep Redis off the hot path (target ≥ 0.95×).
 // 2. A fleet: 16 worker processes on one session in Redis, an access token that expires, a token
 //    endpoint on loopback (rotating refresh tokens, a reused one refused): the time from the
 //    expiry to the last worker answered with the new token, and the same with a refresh margin
 //    (one worker refreshes ahead, the others keep going): how long before the expiry all 16 are on it.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
@@ -126,7 +126,7 @@ async function fleetRound({ store, storeUrl, dist, name, marginSeconds }) {
 }
 
 /**
- * @param {{ rounds: number, durationMs: number, measure: (o: object) => Promise<object>, sessionFile: (shape: string, origin: string) => string,
+ * @param {{ rounds: number, pinned: (core: number, args: string[]) => [string, string[]], sessionFile: (shape: string, origin: string) => string,
  *   headers: Record<string, string>, origin: string, caFile: string, dist: string, rotate: <T>(xs: T[], k: number) => T[],
  *   median: (xs: number[]) => number, spread: (xs: number[]) => string }} o
  * @returns {Promise<{ lines: string[], targets: [string, number[], (v: number) => boolean][] }>}
@@ -141,26 +141,26 @@ export async function benchRedis(o) {
     const fleet = { expiry: [], ahead: [] };
     for (let round = 0; round < o.rounds; round += 1) {
       for (const concurrency of o.rotate([1, 32], round)) {
-        for (const client of o.rotate([FILE, REDIS], round)) {
-          runs[concurrency][client].push(
-            await o.measure({
-              client: 'sessionjar request()', ...(client === REDIS ? { storeUrl: redis.url } : {}), dist: o.dist, url: `${o.origin}/api/me`, http2: false,
-              concurrency, sessionFile: o.sessionFile('realistic', o.origin), headers: o.headers, caFile: o.caFile, warmupMs: 400, durationMs: o.durationMs,
-            }),
-          );
-        }
+        const options = {
+          storeUrl: redis.url, dist: o.dist, url: `${o.origin}/api/me`, http2: false, concurrency, sessionFile: o.sessionFile('realistic', o.origin),
+          headers: o.headers, caFile: o.caFile, count: concurrency === 1 ? 1000 : 4000,
+        };
+        const [cmd, args] = o.pinned(1, ['bench/store-passes.mjs', JSON.stringify(options)]);
+        const result = JSON.parse(execFileSync(cmd, args, { encoding: 'utf8' }));
+        runs[concurrency][FILE].push(result.file);
+        runs[concurrency][REDIS].push(result.redis);
       }
       fleet.expiry.push(await fleetRound({ store, storeUrl: redis.url, dist: o.dist, name: `fleet-${round}`, marginSeconds: 0 }));
       fleet.ahead.push(await fleetRound({ store, storeUrl: redis.url, dist: o.dist, name: `ahead-${round}`, marginSeconds: AHEAD_MARGIN_S }));
       process.stderr.write(`redis round ${round + 1}/${o.rounds} done\n`);
     }
-    const lines = ['### Redis store and fleet', '', 'The realistic session with write-back on (the server rotates `sid` every 10th answer), opened from a Redis store (redis-server on a unix socket) against the same session in a file; HTTP/1.1. Ratios are per-round medians, spread in brackets.', '',
+    const lines = ['### Redis store and fleet', '', 'The realistic session with write-back on (the server rotates `sid` every 10th answer), opened from a Redis store (redis-server on a unix socket) against the same session in a file; HTTP/1.1. Both clients run in one pinned process (bench/store-passes.mjs), taking turns in passes of 1,000 requests at concurrency 1 and 4,000 at 32; the best of 10 passes each counts. Ratios are per-round medians, spread in brackets.', '',
       '| concurrency | file store req/s | Redis store req/s | × file store req/s | CPU × file store |', '| --- | ---: | ---: | ---: | ---: |'];
     const targets = [];
     for (const c of [1, 32]) {
       const r = runs[c];
       const rps = r[REDIS].map((x, i) => x.rps / r[FILE][i].rps);
-      const cpu = r[REDIS].map((x, i) => x.cpuUsPerRequest / r[FILE][i].cpuUsPerRequest);
+      const cpu = r[REDIS].map((x, i) => x.cpuUs / r[FILE][i].cpuUs);
       lines.push(`| ${c} | ${fmt(o.median(r[FILE].map((x) => x.rps)), 0)} | ${fmt(o.median(r[REDIS].map((x) => x.rps)), 0)} | ${fmt(o.median(rps))} (${o.spread(rps)}) | ${fmt(o.median(cpu))} (${o.spread(cpu)}) |`);
       targets.push([`request() with the Redis store ≥ 0.95× the file store req/s, realistic, HTTP/1.1 c${c}`, rps, (v) => v >= 0.95]);
     }

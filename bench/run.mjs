@@ -235,7 +235,7 @@ try {
   }
 
   if (ONLY.has('redis')) {
-    redis = await benchRedis({ rounds: ROUNDS, durationMs: DURATION_MS, measure, sessionFile, headers: session('realistic', origins.http).headers, origin: origins.http, caFile, dist, rotate, median, spread });
+    redis = await benchRedis({ rounds: ROUNDS, pinned, sessionFile, headers: session('realistic', origins.http).headers, origin: origins.http, caFile, dist, rotate, median, spread });
   }
 
   const table = report({ scenarios, results, crawlPasses, rss, cold, jarAlone, redis, rounds: ROUNDS, durationMs: DURATION_MS, coldRuns: COLD_RUNS, rssRuns: RSS_RUNS, rssRequests: RSS_REQUESTS, hasTaskset, loadAtStart });
