@@ -31,7 +31,7 @@ test('issue 19: an access token nearing its expiry across 4 processes on Redis: 
   mkdirSync(out, { recursive: true });
   const [redis, worker] = await Promise.all([
     startRedis(),
-    bundleScript('test/helpers/redis-load-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core', '@redis/client']),
+    bundleScript('test/helpers/load-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core', '@redis/client']),
   ]);
   const store = new RedisStore({ url: redis.url, keys: null });
   let server: RotatingOAuth | undefined;
@@ -42,7 +42,7 @@ test('issue 19: an access token nearing its expiry across 4 processes on Redis: 
     const origin = server.origin;
     const outputs = await Promise.all(
       Array.from({ length: WORKERS }, (_, i) =>
-        run(process.execPath, [worker, redis.url, 'app', `${origin}/api?worker=${i}`, '2', '60000', String(MARGIN_S), '20'], { timeout: 90_000 }),
+        run(process.execPath, [worker, redis.url, 'app', `${origin}/api?worker=${i}`, '0', '2', '60000', String(MARGIN_S), '20'], { timeout: 90_000 }),
       ),
     );
     const summaries = outputs.map((o) => JSON.parse(o.stdout) as Summary);

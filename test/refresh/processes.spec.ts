@@ -116,7 +116,7 @@ test('issue 17: four processes sharing one session file, the token revoked on a 
   const out = join(process.cwd(), 'test-results', `load-worker-${process.pid}`);
   mkdirSync(out, { recursive: true });
   try {
-    const worker = await bundleScript('test/helpers/load-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod']);
+    const worker = await bundleScript('test/helpers/load-worker.ts', join(out, 'worker.mjs'), ['undici', 'tough-cookie', 'zod', 'playwright-core', '@redis/client']);
     const live = (server = await revokingServer());
     const store = new FileStore({ dir });
     await store.save('shared', spaSession(live.origin));
