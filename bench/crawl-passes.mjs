@@ -6,8 +6,8 @@
 // the cost of the URL mix. Prints one JSON line with the CPU µs per request of each.
 import { copyFileSync } from 'node:fs';
 import { CLIENTS } from './clients.mjs';
+import { bestOfTurns } from './passes.mjs';
 
-const PASSES = 10;
 const options = JSON.parse(process.argv[2] ?? '{}');
 // Each sessionjar client writes its cookies back to a file of its own.
 const crawlFile = `${options.sessionFile}.crawl.json`;
@@ -15,28 +15,6 @@ copyFileSync(options.sessionFile, crawlFile);
 const crawl = await CLIENTS[options.client]({ ...options, crawl: true, sessionFile: crawlFile });
 const fixed = await CLIENTS[options.client]({ ...options, crawl: false });
 
-/** CPU µs per request over one pass of `client`. */
-async function pass(client) {
-  let left = options.count;
-  const loop = async () => {
-    while (left > 0) {
-      left -= 1;
-      const status = await client.one();
-      if (status !== 200) throw new Error(`${options.client}: HTTP ${status}`);
-    }
-  };
-  const cpu0 = process.cpuUsage();
-  await Promise.all(Array.from({ length: options.concurrency }, loop));
-  const cpu = process.cpuUsage(cpu0);
-  return (cpu.user + cpu.system) / options.count;
-}
-
-await pass(fixed);
-await pass(crawl);
-const runs = { crawl: [], fixed: [] };
-for (let i = 0; i < PASSES; i += 1) {
-  runs.fixed.push(await pass(fixed));
-  runs.crawl.push(await pass(crawl));
-}
+const best = await bestOfTurns({ fixed, crawl }, options);
 await Promise.all([crawl.close(), fixed.close()]);
-process.stdout.write(`${JSON.stringify({ crawlUs: Math.min(...runs.crawl), fixedUs: Math.min(...runs.fixed) })}\n`);
+process.stdout.write(`${JSON.stringify({ crawlUs: best.crawl.cpuUs, fixedUs: best.fixed.cpuUs })}\n`);
