@@ -18,7 +18,8 @@ export interface RotatingApp extends TestServer {
  * An API that takes the cookie `sid` its token endpoint sets; the token endpoint rotates refresh
  * tokens and refuses a used one, as OAuth servers with rotation do (two refreshes at once: one fails).
  * With `clearOnLogout`, a 401 also clears `sid` (Set-Cookie with Max-Age=0), as many apps do: a
- * write-back of that from before a re-login must not undo the new login.
+ * write-back of that from before a re-login must not undo the new login. `?theme=x` on the API
+ * sets an ordinary cookie.
  */
 export async function rotatingApp(options: { clearOnLogout?: boolean } = {}): Promise<RotatingApp> {
   let sid = 'at-0';
@@ -56,6 +57,9 @@ export async function rotatingApp(options: { clearOnLogout?: boolean } = {}): Pr
       if (options.clearOnLogout) res.setHeader('set-cookie', 'sid=; Path=/; Max-Age=0');
       return void res.writeHead(401).end();
     }
+    // `?theme=x` sets an ordinary cookie: a write-back that is no login.
+    const theme = new URL(req.url ?? '/', 'http://x').searchParams.get('theme');
+    if (theme) res.setHeader('set-cookie', `theme=${theme}; Path=/`);
     res.end('ok');
   });
   const stallNextLogin = () => new Promise<(grant: object) => void>((resolve) => (stall = resolve));

@@ -12,43 +12,9 @@ import { newSession } from '../../src/session/new-session.js';
 import type { Session } from '../../src/session/schema/index.js';
 import { FileStore } from '../../src/store/file-store.js';
 import { bundleScript } from '../helpers/bundle.js';
-import { startHttpServer, type TestServer } from '../helpers/servers.js';
+import { rotatingApp, type RotatingApp } from '../helpers/rotating-app.js';
 
 const run = promisify(execFile);
-
-/**
- * An app whose session cookie `sid` its token endpoint sets (the refresh token stays in
- * localStorage), and whose API clears `sid` on a 401, as many apps do on a logout.
- */
-async function cookieApp(): Promise<TestServer & { revoke: () => void; logins: () => number }> {
-  let sid = 'at-0';
-  let refresh = 'rt-0';
-  let logins = 0;
-  const server = await startHttpServer((req, res) => {
-    if (req.url === '/oauth/token') {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString()));
-      req.on('end', () => {
-        res.setHeader('content-type', 'application/json');
-        if (new URLSearchParams(body).get('refresh_token') !== refresh) return void res.writeHead(400).end('{"error":"invalid_grant"}');
-        logins++;
-        sid = `at-${logins}`;
-        refresh = `rt-${logins}`;
-        res.setHeader('set-cookie', `sid=${sid}; Path=/; HttpOnly`);
-        res.end(JSON.stringify({ access_token: sid, refresh_token: refresh }));
-      });
-      return;
-    }
-    if (!(req.headers.cookie ?? '').split('; ').includes(`sid=${sid}`)) {
-      res.writeHead(401, { 'set-cookie': 'sid=; Path=/; Max-Age=0' }).end();
-      return;
-    }
-    const theme = new URL(req.url ?? '/', 'http://x').searchParams.get('theme');
-    if (theme) res.setHeader('set-cookie', `theme=${theme}; Path=/`);
-    res.end('ok');
-  });
-  return Object.assign(server, { revoke: () => void (sid = `revoked-${logins}`), logins: () => logins });
-}
 
 function cookieSession(origin: string): Session {
   const ref = { storage: 'localStorage' as const, origin, key: 'refresh_token' };
@@ -67,8 +33,8 @@ function cookieSession(origin: string): Session {
  * A FileStore holding cookieSession, a client on it with the real refresher (its first request
  * answered 200), and the real second process (refresh-worker.ts) that `body` may start.
  */
-async function withApp(body: (ctx: { server: Awaited<ReturnType<typeof cookieApp>>; store: FileStore; client: SessionClient; otherProcess: () => Promise<string> }) => Promise<void>, wrap = (r: Refresher): Refresher => r): Promise<void> {
-  const server = await cookieApp();
+async function withApp(body: (ctx: { server: RotatingApp; store: FileStore; client: SessionClient; otherProcess: () => Promise<string> }) => Promise<void>, wrap = (r: Refresher): Refresher => r): Promise<void> {
+  const server = await rotatingApp({ clearOnLogout: true });
   const dir = mkdtempSync(join(tmpdir(), 'sj-gen-'));
   // Inside the repository, so the bundle's external packages resolve from node_modules.
   const out = join(process.cwd(), 'test-results', `generation-${process.pid}-${Math.random().toString(36).slice(2)}`);
