@@ -137,3 +137,10 @@ function joined(cookies: Cookie[]): string {
   for (const c of cookies) header = header === '' ? c.cookieString() : `${header}; ${c.cookieString()}`;
   return header;
 }
+
+/** https, or plain http to loopback (127.0.0.0/8, localhost, ::1): where Secure cookies may go. */
+export function isTrustworthy(url: CookieTarget): boolean {
+  if (url.protocol === 'https:') return true;
+  const host = url.hostname;
+  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}

@@ -24,13 +24,34 @@ export function parseUrl(input: string | URL): URL {
 /** How many parsed URLs, and how many origins, a client keeps. */
 const MAX_CACHED = 500;
 
+/** Characters the WHATWG parser never encodes or drops in a path or query (unlike space, quote, backslash, `#`, tab, non-ASCII). */
+const PLAIN_CHARS = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.~!$&()*+,;=:@%/?') PLAIN_CHARS[c.charCodeAt(0)] = 1;
+const NOT_PLAIN = -2;
+
 /**
- * A path and query the WHATWG parser leaves exactly as written: only characters it never encodes
- * or drops (no space, quote, backslash, `#`, tab, non-ASCII), no dot segment (`/.`, `%2e`), no
- * empty query.
+ * For the path and query from `start` (a `/`) to the end of `input`: where its query begins (-1:
+ * none), or NOT_PLAIN unless the parser would leave it exactly as written: only PLAIN_CHARS, no dot
+ * segment (`/.`, `%2e`), no bare `?` at the end (the parser drops it from `search`, and so would the
+ * request line). One pass, as a crawl's URL is new on every request: the two regular expressions,
+ * `endsWith` and `indexOf` it replaces stood out in profiles of the crawl.
  */
-const PLAIN_PATH = /^\/[\w\-.~!$&()*+,;=:@%/?]*$/;
-const DOT_SEGMENT = /\/\.|%2e/i;
+function plainQuery(input: string, start: number): number {
+  let query = -1;
+  const end = input.length;
+  for (let i = start + 1; i < end; i++) {
+    const c = input.charCodeAt(i);
+    if (c > 127 || PLAIN_CHARS[c] === 0) return NOT_PLAIN;
+    if (c === 63) {
+      if (query < 0) query = i;
+    } else if (c === 46) {
+      if (input.charCodeAt(i - 1) === 47) return NOT_PLAIN;
+    } else if (c === 37 && input.charCodeAt(i + 1) === 50 && (input.charCodeAt(i + 2) | 32) === 101) {
+      return NOT_PLAIN;
+    }
+  }
+  return input.charCodeAt(end - 1) === 63 ? NOT_PLAIN : query;
+}
 
 /** The parts of a URL every hop on one origin shares. */
 interface OriginParts {
@@ -44,7 +65,7 @@ interface OriginParts {
  * parse and one lookup, not an insert and a periodic clear; after as many misses as it holds it
  * starts over, so a script whose working set moved on gets its new URLs cached.
  *
- * A URL on an origin already seen whose path and query are plain (PLAIN_PATH) is not parsed at
+ * A URL on an origin already seen whose path and query are plain (see plainQuery) is not parsed at
  * all: the string already is the URL's serialisation, so its parts are slices of it, and the
  * `URL` object is made only if a stage asks for it (a redirect, a Set-Cookie). Those are not
  * cached but the last one: a crawl's hops die young.
@@ -108,11 +129,10 @@ export class HopCache {
       if (known === null) return undefined;
       parts = known;
     }
+    const query = plainQuery(input, origin.length);
+    if (query === NOT_PLAIN) return undefined;
     const path = input.slice(origin.length);
-    // A bare `?` ends no query: the parser drops it from `search`, and so would the request line.
-    if (!PLAIN_PATH.test(path) || DOT_SEGMENT.test(path) || path.endsWith('?')) return undefined;
-    const query = path.indexOf('?');
-    const pathname = query < 0 ? path : path.slice(0, query);
+    const pathname = query < 0 ? path : input.slice(origin.length, query);
     this.lastOrigin = origin;
     this.lastParts = parts;
     return new LazyHop(input, origin, parts.protocol, parts.hostname, pathname, path);

@@ -3,7 +3,7 @@ import type { Cookie } from '../session/schema/index.js';
 import { cookieKey, type CookieChanges } from '../session/merge.js';
 import { COOKIE_VALUE } from '../session/schema/string-rules.js';
 import { MAX_COOKIES_PER_SITE, MAX_COOKIE_BYTES, evictions, refusal } from './cookie-rules.js';
-import { CookieHeaders, requestPath } from './cookie-headers.js';
+import { CookieHeaders, isTrustworthy, requestPath } from './cookie-headers.js';
 import { IndexedCookieStore } from './cookie-store.js';
 import { fromToughCookie, toToughCookie } from './jar-convert.js';
 import { splitSetCookie, type SetCookieLine } from './set-cookie-line.js';
@@ -130,6 +130,11 @@ export class SessionCookieJar implements CookieAccess {
   cookieHeader(url: CookieTarget, secureCookies = true): string {
     this.expireDue();
     return this.headers.header(url, secureCookies && isTrustworthy(url));
+  }
+
+  /** The same, for a caller that has just called expireDue() and knows whether Secure cookies may go. */
+  checkedCookieHeader(url: CookieTarget, secure: boolean): string {
+    return this.headers.header(url, secure);
   }
 
   /** Forgets what the passing of a cookie's expiry made stale. */
@@ -347,11 +352,4 @@ function keyOf(c: ToughCookie): string {
 
 function isSessionCookie(cookie: ToughCookie | Cookie): cookie is Cookie {
   return 'name' in cookie;
-}
-
-/** https, or plain http to loopback (127.0.0.0/8, localhost, ::1): where Secure cookies may go. */
-function isTrustworthy(url: CookieTarget): boolean {
-  if (url.protocol === 'https:') return true;
-  const host = url.hostname;
-  return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

@@ -1,4 +1,5 @@
 import type { Session } from '../../session/schema/index.js';
+import { isTrustworthy } from '../cookie-headers.js';
 import type { LiveSession } from '../live-session.js';
 import type { CallerHeaders, HeaderMap, Hop } from '../types.js';
 
@@ -44,23 +45,32 @@ export class RequestHeaders {
   /**
    * The common case (no per-request headers, the origin asked for), cached per origin, so a crawl
    * (a new path every request) costs what one URL does: the same headers object while the origin's
-   * headers and the jar's Cookie header come out the same strings. The same path again with no
-   * cookie and no session state changed returns it without asking the jar at all.
+   * headers and the jar's Cookie header come out the same strings. While no cookie and no session
+   * state changed, the same hop again is a hit and a new path asks the jar for its Cookie header
+   * alone (cached by which cookie paths match, see cookie-headers.ts); nothing is stored unless
+   * something changed, so a crawl leaves the cache as it found it.
    */
   private plain(hop: Hop): HeaderMap {
-    const { origin, pathname } = hop;
     const { jar, policy, state } = this.live;
     jar.expireDue();
-    const cached = this.built.get(origin);
     const version = jar.version;
-    // Cached per origin: the same path again (a slice of the URL, compared without joining strings).
-    if (cached && cached.pathname === pathname && cached.version === version && cached.state === state) return cached.headers;
-    const base = policy.forOrigin(origin);
-    const cookie = jar.cookieHeader(hop);
+    const cached = this.built.get(hop.origin);
+    if (cached !== undefined && cached.version === version && cached.state === state) {
+      if (cached.hop === hop) return cached.headers;
+      const cookie = jar.checkedCookieHeader(hop, cached.secure);
+      if (cookie === cached.cookie) return cached.headers;
+      cached.cookie = cookie;
+      cached.headers = withCookie(cached.base, cookie);
+      cached.hop = hop;
+      return cached.headers;
+    }
+    const secure = cached?.secure ?? isTrustworthy(hop);
+    const base = policy.forOrigin(hop.origin);
+    const cookie = jar.checkedCookieHeader(hop, secure);
     if (cached === undefined) {
       const headers = withCookie(base, cookie);
       if (this.built.size >= MAX_CACHED) this.built.clear();
-      this.built.set(origin, { pathname, base, cookie, headers, version, state });
+      this.built.set(hop.origin, { hop, secure, base, cookie, headers, version, state });
       return headers;
     }
     if (cached.base !== base || cached.cookie !== cookie) {
@@ -68,7 +78,7 @@ export class RequestHeaders {
       cached.cookie = cookie;
       cached.headers = withCookie(base, cookie);
     }
-    cached.pathname = pathname;
+    cached.hop = hop;
     cached.version = version;
     cached.state = state;
     return cached.headers;
@@ -81,8 +91,10 @@ function withCookie(base: HeaderMap, cookie: string): HeaderMap {
 
 /** The headers last built for an origin, with what they were built from and when last checked. */
 interface BuiltHeaders {
-  /** The path they were last found current for (the origin is the cache's key). */
-  pathname: string;
+  /** The hop they were last found current for (the origin is the cache's key). */
+  hop: Hop;
+  /** Whether Secure cookies may go to the origin. */
+  secure: boolean;
   base: HeaderMap;
   cookie: string;
   headers: HeaderMap;
