@@ -7,6 +7,7 @@ import { requestBody } from './body.js';
 import { refuse, type GuardConfig } from './guard.js';
 import { answerHeaders, clientDecodes, ERROR_HEADER, forwardHeaders, headerSafe } from './headers.js';
 import { oneLine } from './log.js';
+import type { Reclaimer } from './reclaim.js';
 import type { RefreshLimit } from './refresh-limit.js';
 
 /** One listener: the target it forwards to, its own URL, what it accepts. */
@@ -29,6 +30,8 @@ export interface Forwarding {
   sessionDefaults: Set<string>;
   limit: RefreshLimit | undefined;
   log: (entry: LogEntry) => void;
+  /** Frees the buffers of bodies streaming through (see reclaim.ts); none in a library caller's process. */
+  reclaimer: Reclaimer | undefined;
 }
 
 /** One request, as the log line shows it: no query string, header or body (they can hold secrets). */
@@ -75,6 +78,7 @@ export async function forward(listener: Listener, how: Forwarding, req: Incoming
       isToken: listener.guard.isToken ?? (() => false),
     });
     const body = await requestBody(req);
+    if (body === req) reclaim(how.reclaimer, res);
     const redirect = String(req.headers['x-sessionjar-redirect']).toLowerCase() === 'follow' ? 'follow' : 'manual';
     const response = await how.client.request(url, { method, headers, body, redirect, onRefresh });
     if (refreshed) how.limit?.restored();
@@ -97,6 +101,7 @@ export async function forward(listener: Listener, how: Forwarding, req: Incoming
     // not with the first chunk.
     if (out['content-length'] === undefined) res.flushHeaders();
     done(response.status);
+    reclaim(how.reclaimer, res);
     streamBody(response.body, res);
   } catch (error) {
     const failure = answerFailure(error, how.limit);
@@ -119,6 +124,14 @@ function streamBody(body: Readable, res: ServerResponse): void {
     if (!body.destroyed) body.destroy();
   });
   body.pipe(res);
+}
+
+/** Has `reclaimer` watch the caller's socket while this request's body or answer streams. */
+function reclaim(reclaimer: Reclaimer | undefined, res: ServerResponse): void {
+  const socket = res.socket;
+  if (reclaimer === undefined || socket === null) return;
+  reclaimer.watch(socket);
+  res.once('close', () => reclaimer.unwatch(socket));
 }
 
 /** The gateway's own answer: a status, the reason as a header and as text, and no keep-alive. */

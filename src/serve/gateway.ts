@@ -11,6 +11,7 @@ import { forward, type Forwarding, type Listener, type LogEntry } from './forwar
 import { allowedHosts, isLoopback, ownPath, tokenMatcher } from './guard.js';
 import { TOKEN_HEADER } from './headers.js';
 import { DEFAULT_REFRESH_LIMIT, RefreshLimit } from './refresh-limit.js';
+import { Reclaimer } from './reclaim.js';
 import { newToken } from './token.js';
 import { upgrade } from './upgrade.js';
 
@@ -36,6 +37,11 @@ export interface ServeOptions {
   onWarning?: (message: string) => void;
   /** How long close() waits for requests and WebSockets in flight before cutting them (default 10 s). */
   drainMs?: number;
+  /**
+   * Called while bodies stream, about every 4 MiB passed, to free the socket buffers they leave
+   * (see reclaim.ts). The CLI passes V8's minor collection; without it a 100 MB body peaks 30-40 MB higher.
+   */
+  collectGarbage?: () => void;
 }
 
 export interface Gateway {
@@ -95,6 +101,7 @@ export async function serveSession(session: string | SessionClient, options: Ser
     sessionDefaults: new Set(Object.keys(client.session.headers.default).map((name) => name.toLowerCase())),
     limit,
     log: options.onLog ?? (() => undefined),
+    reclaimer: options.collectGarbage === undefined ? undefined : new Reclaimer(options.collectGarbage),
   };
   const tls = { ...(options.client?.ca === undefined ? {} : { ca: options.client.ca }), ...(options.client?.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}) };
   const servers: Server[] = [];

@@ -38,13 +38,13 @@ export function makeExecCommand(): Command {
 }
 
 async function runExec(name: string, argv: string[], raw: ExecRaw, command: Command): Promise<void> {
-  tuneV8ForGateway();
+  const collectGarbage = tuneV8ForGateway();
   const { serveSession } = await import('../../serve/gateway.js');
   const { writeTokenFile } = await import('../../serve/token.js');
   const [program, ...args] = argv;
   if (program === undefined) throw new SessionjarError('USAGE', 'exec: give the command to run after --, e.g. sessionjar exec app --target https://app.example -- curl …');
   const options = await gatewayServeOptions(raw, storeFor(command), raw.log === true || raw.json === true);
-  const gateway = await serveSession(name, { ...options, port: 0 });
+  const gateway = await serveSession(name, { ...options, collectGarbage, port: 0 });
   const token = gateway.token as string;
   const tokenFile = await writeTokenFile(token);
   try {

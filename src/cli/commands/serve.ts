@@ -41,7 +41,7 @@ export function makeServeCommand(): Command {
 }
 
 async function runServe(name: string, raw: ServeRaw, command: Command): Promise<void> {
-  tuneV8ForGateway();
+  const collectGarbage = tuneV8ForGateway();
   const { serveSession } = await import('../../serve/gateway.js');
   const { writeTokenFile } = await import('../../serve/token.js');
   const port = raw.port === undefined ? 0 : Number(raw.port);
@@ -52,6 +52,7 @@ async function runServe(name: string, raw: ServeRaw, command: Command): Promise<
   const options = await gatewayServeOptions(raw, storeFor(command), true);
   const gateway = await serveSession(name, {
     ...options,
+    collectGarbage,
     port,
     ...(raw.bind === undefined ? {} : { host: raw.bind }),
     ...(raw.unixSocket === undefined ? {} : { unixSocket: raw.unixSocket }),
