@@ -1,16 +1,14 @@
-import { Cookie as ToughCookie, CookieJar, defaultPath } from 'tough-cookie';
+import { Cookie as ToughCookie, CookieJar } from 'tough-cookie';
 import type { Cookie } from '../session/schema/index.js';
 import { cookieKey, type CookieChanges } from '../session/merge.js';
 import { COOKIE_VALUE } from '../session/schema/string-rules.js';
 import { MAX_COOKIES_PER_SITE, MAX_COOKIE_BYTES, evictions, refusal } from './cookie-rules.js';
-import { CookieHeaders, isTrustworthy, requestPath } from './cookie-headers.js';
+import { CookieHeaders, isTrustworthy } from './cookie-headers.js';
 import { IndexedCookieStore } from './cookie-store.js';
 import { fromToughCookie, toToughCookie } from './jar-convert.js';
 import { splitSetCookie, type SetCookieLine } from './set-cookie-line.js';
+import { scopeOf, SetCookieLines } from './set-cookie-lines.js';
 import type { CookieTarget, Hop } from './types.js';
-
-/** Bounds the remembered Set-Cookie lines: a crawl over many paths must not grow them without end. */
-const MAX_CACHED = 1000;
 
 /**
  * Reading and setting the cookies of an open session.
@@ -54,13 +52,8 @@ export class SessionCookieJar implements CookieAccess {
   private store = new IndexedCookieStore();
   private jar = newJar(this.store);
   private headers = new CookieHeaders(this.store);
-  /**
-   * The cookies Set-Cookie lines stored, by cookie name: the same line (same scheme, host, default
-   * path, name and attributes) with another value, as a server rotating its session cookie sends,
-   * changes that cookie's value in place.
-   */
-  private readonly lastSet = new Map<string, StoredLine[]>();
-  private lastSetSize = 0;
+  /** The cookies Set-Cookie lines stored: the same line with a new value changes its cookie in place. */
+  private readonly lines = new SetCookieLines();
   /** Earliest expiry (ms) of a cookie in the jar: when it passes, cached headers may be stale. */
   private nextExpiry = Infinity;
   private readonly setAt = new Map<string, number>();
@@ -84,8 +77,7 @@ export class SessionCookieJar implements CookieAccess {
     this.headers = new CookieHeaders(this.store);
     this.setAt.clear();
     this.nameVersions.clear();
-    this.lastSet.clear();
-    this.lastSetSize = 0;
+    this.lines.clear();
     for (const cookie of cookies) {
       // Put as recorded, not set: its domain was checked when it was set (an expired one is skipped).
       this.store.put(toToughCookie(cookie));
@@ -178,7 +170,7 @@ export class SessionCookieJar implements CookieAccess {
       const stored = this.jar.setCookieSync(cookie, full(), { ignoreError: true });
       if (!stored) continue;
       const live = this.recordChange(stored);
-      if (line !== undefined && live && stored.key === line.name) this.rememberLine(line, scope as string, stored);
+      if (line !== undefined && live && stored.key === line.name) this.lines.remember(line, scope as string, stored, keyOf(stored));
     }
     if (this.store.size > size) this.evictOverLimit();
   }
@@ -235,9 +227,10 @@ export class SessionCookieJar implements CookieAccess {
    * the line's Expires has passed, or the value is one to refuse (too long, or a character the
    * session file refuses).
    */
-  private replaceValue({ name, value, attributes }: SetCookieLine, scope: string): boolean {
-    const stored = this.lastSet.get(name)?.find((s) => s.scope === scope && s.attributes === attributes);
+  private replaceValue(line: SetCookieLine, scope: string): boolean {
+    const stored = this.lines.find(line, scope);
     if (stored === undefined) return false;
+    const { name, value } = line;
     const { cookie } = stored;
     if (this.store.find(cookie.domain ?? '', cookie.path ?? '', name) !== cookie) return false;
     // A UTF-16 unit is at most 3 bytes of UTF-8: most values need no count.
@@ -249,22 +242,6 @@ export class SessionCookieJar implements CookieAccess {
     cookie.lastAccessed = new Date(now);
     this.recordChange(cookie, true, stored.key);
     return true;
-  }
-
-  private rememberLine({ name, attributes }: SetCookieLine, scope: string, cookie: ToughCookie): void {
-    if (this.lastSetSize >= MAX_CACHED) {
-      this.lastSet.clear();
-      this.lastSetSize = 0;
-    }
-    const lines = this.lastSet.get(name) ?? [];
-    const line = { scope, attributes, cookie, key: keyOf(cookie) };
-    const at = lines.findIndex((s) => s.scope === scope && s.attributes === attributes);
-    if (at >= 0) lines[at] = line;
-    else {
-      lines.push(line);
-      this.lastSetSize++;
-    }
-    this.lastSet.set(name, lines);
   }
 
   /**
@@ -323,23 +300,6 @@ export class SessionCookieJar implements CookieAccess {
     const { setAt: _creation, ...rest } = cookie;
     return setAt === undefined ? rest : { ...rest, setAt };
   }
-}
-
-/** A Set-Cookie line's scope (see scopeOf) and attributes, the cookie it stored and that cookie's key. */
-interface StoredLine {
-  scope: string;
-  attributes: string;
-  cookie: ToughCookie;
-  key: string;
-}
-
-/**
- * What of a response's URL decides where a Set-Cookie line's cookie goes: the scheme, the host and
- * the default path (the directory of the decoded path), not the file or the query, so a server
- * rotating a cookie on every page of a crawl keeps the fast path.
- */
-function scopeOf(url: CookieTarget): string {
-  return `${url.protocol}//${url.hostname}${defaultPath(requestPath(url))}`;
 }
 
 function newJar(store: IndexedCookieStore): CookieJar {
