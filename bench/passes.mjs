@@ -1,4 +1,4 @@
-// Two clients of one process taking turns (bench/crawl-passes.mjs, bench/store-passes.mjs): the
+// Two clients of one process taking turns (bench/pair-passes.mjs, bench/store-passes.mjs): the
 // best pass of each counts, since on a busy machine the slower ones measure the machine.
 
 /** Requests per second and CPU µs per request over `count` requests of `client`, `concurrency` at a time. */

@@ -107,7 +107,7 @@ const scenarios = [
       ]
     : []),
   // The realistic session walking a new path and query string on every request, as every client
-  // does here; its cost against the fixed URL is measured in one process (measureCrawlPasses).
+  // does here; its cost against the fixed URL is measured in one process (measurePairs).
   ...(ONLY.has('crawl')
     ? [H1, H2].flatMap((p) =>
         [1, 32].map((concurrency) => ({
@@ -150,24 +150,32 @@ const rss = {};
 let cold = { cli: [], undici: [], node: [] };
 let jarAlone;
 let redis;
-let crawlPasses;
+let pairs;
 
 /**
- * The crawl against the fixed URL in one pinned process per client and scenario (bench/crawl-passes.mjs:
- * alternating passes, the fastest of each), per round: sessionjar's and raw undici's.
+ * Pairs of clients in one pinned process per round (bench/pair-passes.mjs: alternating passes, the
+ * best of each): on each realistic and crawl scenario, request() against raw undici; on each crawl
+ * scenario, the crawl against the fixed URL, for request() and for raw undici.
+ * pairs[scenario][pair] = per-round { <name>: { rps, cpuUs } }.
  */
-async function measureCrawlPasses() {
-  const crawls = scenarios.filter((s) => s.group === 'crawl');
-  const out = Object.fromEntries(crawls.map((s) => [s.name, { [SJ]: [], [RAW]: [] }]));
+async function measurePairs() {
+  const paired = scenarios.filter((s) => s.group === 'realistic' || s.group === 'crawl');
+  const kinds = (s) => ({
+    vsRaw: { sj: { client: SJ, crawl: s.crawl === true }, raw: { client: RAW, crawl: s.crawl === true } },
+    ...(s.group === 'crawl'
+      ? { [SJ]: { crawl: { client: SJ, crawl: true }, fixed: { client: SJ, crawl: false } }, [RAW]: { crawl: { client: RAW, crawl: true }, fixed: { client: RAW, crawl: false } } }
+      : {}),
+  });
+  const out = Object.fromEntries(paired.map((s) => [s.name, Object.fromEntries(Object.keys(kinds(s)).map((k) => [k, []]))]));
   for (let round = 0; round < ROUNDS; round += 1) {
-    for (const s of rotate(crawls, round)) {
-      for (const client of rotate([SJ, RAW], round)) {
+    for (const s of rotate(paired, round)) {
+      for (const [kind, pair] of rotate(Object.entries(kinds(s)), round)) {
         const options = {
-          client, dist, url: `${s.origin}/api/me`, http2: s.http2, concurrency: s.concurrency, sessionFile: sessionFile(s.shape, s.origin),
+          pair, dist, url: `${s.origin}/api/me`, http2: s.http2, concurrency: s.concurrency, sessionFile: sessionFile(s.shape, s.origin),
           headers: session(s.shape, s.origin).headers, caFile, count: s.concurrency === 1 ? 500 : 2000,
         };
-        const [cmd, args] = pinned(1, ['bench/crawl-passes.mjs', JSON.stringify(options)]);
-        out[s.name][client].push(JSON.parse(execFileSync(cmd, args, { encoding: 'utf8' })));
+        const [cmd, args] = pinned(1, ['bench/pair-passes.mjs', JSON.stringify(options)]);
+        out[s.name][kind].push(JSON.parse(execFileSync(cmd, args, { encoding: 'utf8' })));
       }
     }
   }
@@ -207,7 +215,7 @@ try {
     process.stderr.write(`round ${round + 1}/${ROUNDS} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
   }
 
-  if (ONLY.has('crawl')) crawlPasses = await measureCrawlPasses();
+  if (ONLY.has('crawl') || ONLY.has('realistic')) pairs = await measurePairs();
   if (ONLY.has('jar')) jarAlone = await measureJar();
 
   if (ONLY.has('rss')) {
@@ -238,7 +246,7 @@ try {
     redis = await benchRedis({ rounds: ROUNDS, pinned, sessionFile, headers: session('realistic', origins.http).headers, origin: origins.http, caFile, dist, rotate, median, spread });
   }
 
-  const table = report({ scenarios, results, crawlPasses, rss, cold, jarAlone, redis, rounds: ROUNDS, durationMs: DURATION_MS, coldRuns: COLD_RUNS, rssRuns: RSS_RUNS, rssRequests: RSS_REQUESTS, hasTaskset, loadAtStart });
+  const table = report({ scenarios, results, pairs, rss, cold, jarAlone, redis, rounds: ROUNDS, durationMs: DURATION_MS, coldRuns: COLD_RUNS, rssRuns: RSS_RUNS, rssRequests: RSS_REQUESTS, hasTaskset, loadAtStart });
   process.stdout.write(`${table}\n`);
   mkdirSync(join('bench', 'results'), { recursive: true });
   writeFileSync(join('bench', 'results', 'latest.json'), JSON.stringify({ results, rss, cold, fleet: redis?.fleet }, null, 2), { flag: 'w' });
