@@ -1,5 +1,4 @@
-import type { Cookie as ToughCookie } from 'tough-cookie';
-import { defaultPath } from 'tough-cookie';
+import { defaultPath, type Cookie as ToughCookie } from 'tough-cookie';
 import { requestPath } from './cookie-headers.js';
 import type { SetCookieLine } from './set-cookie-line.js';
 import type { CookieTarget } from './types.js';

@@ -38,7 +38,7 @@ export interface ServeOptions {
   /** How long close() waits for requests and WebSockets in flight before cutting them (default 10 s). */
   drainMs?: number;
   /**
-   * Called while bodies stream, about every 4 MiB passed, to free the socket buffers they leave
+   * Called while bodies stream, about every 2 MiB passed, to free the socket buffers they leave
    * (see reclaim.ts). The CLI passes V8's minor collection; without it a 100 MB body peaks 30-40 MB higher.
    */
   collectGarbage?: () => void;

@@ -1,10 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openPool } from '../../src/pool/pool.js';
 import { FileStore } from '../../src/store/file-store.js';
-import { bundleScript } from '../helpers/bundle.js';
+import { bundleScript, runWorker } from '../helpers/bundle.js';
 import { runCli } from '../helpers/cli.js';
 import { accountSession, startPoolSite, type PoolSite } from '../helpers/pool-site.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -29,16 +28,6 @@ async function shop(accounts: string[]): Promise<{ dir: string; store: FileStore
   const store = new FileStore({ dir, keys: null });
   for (const account of accounts) await store.save(`shop-${account}`, accountSession(`shop-${account}`, account, site.origin));
   return { dir, store };
-}
-
-function runWorker(worker: string, args: string[]): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [worker, ...args], { stdio: ['ignore', 'pipe', 'inherit'], timeout: 30_000 });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out.trim().split('\n')) : reject(new Error(`pool worker exited ${code}: ${out}`))));
-  });
 }
 
 test('least-recently-used across two processes sharing the state: no account is used twice while another waits', async () => {

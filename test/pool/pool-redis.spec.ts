@@ -1,11 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openPool, type PoolOptions } from '../../src/pool/pool.js';
 import type { StateChange } from '../../src/pool/types.js';
 import { RedisStore } from '../../src/store/redis-store.js';
-import { bundleScript } from '../helpers/bundle.js';
+import { bundleScript, runWorker } from '../helpers/bundle.js';
 import { runCli } from '../helpers/cli.js';
 import { accountSession, startPoolSite, type PoolSite } from '../helpers/pool-site.js';
 import { startRedis, type RedisServer } from '../helpers/redis.js';
@@ -59,16 +58,6 @@ async function poolHere(options: PoolOptions = {}) {
 /** `sessionjar --store <redis> request --pool shop <url>` in its own process. */
 function cliRequest(): ReturnType<typeof runCli> {
   return runCli(tempDir('sj-pool-redis-cwd-'), ['--store', redis.url, 'request', '--pool', 'shop', `${site.origin}/api`]);
-}
-
-function runWorker(worker: string, args: string[]): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [worker, ...args], { stdio: ['ignore', 'pipe', 'inherit'], timeout: 30_000 });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out.trim().split('\n')) : reject(new Error(`pool worker exited ${code}: ${out}`))));
-  });
 }
 
 test('least-recently-used across two processes sharing Redis: no account is used twice while another waits', async () => {
